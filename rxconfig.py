@@ -1,0 +1,24 @@
+"""Reflex configuration, read from AutoDevHub's settings (no secrets here)."""
+
+import reflex as rx
+
+from autodevhub.settings import settings_or_exit
+
+settings = settings_or_exit()
+
+config = rx.Config(
+    app_name="autodevhub",
+    db_url=settings.sqlalchemy_url,
+    redis_url=settings.redis_url or None,
+    frontend_port=settings.port,
+    backend_port=settings.port,
+    api_url=settings.base_url,
+    deploy_url=settings.base_url,
+    cors_allowed_origins=settings.cors_origins,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[
+        rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium")),
+        rx.plugins.SitemapPlugin(),
+    ],
+)

@@ -1,0 +1,77 @@
+"""Shared fixtures: real Redis and PostgreSQL (required on CI), settings from a clean environment."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+import redis
+
+from autodevhub import cache, db
+from autodevhub.settings import get_settings
+
+ON_CI = os.environ.get("CI", "").lower() == "true"
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+APP_VARIABLES = ("DATABASE_URL", "REDIS_URL", "ANTHROPIC_", "GITHUB_", "AUTODEVHUB_")
+
+
+def unavailable(service: str, error: Exception) -> None:
+    """Fail on CI, where every service must be up; skip with the reason elsewhere."""
+    message = f"{service} is not reachable ({error}); start it as .ci/run does"
+    if ON_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> Iterator[None]:
+    """Each test starts from embedded defaults with its own data directory."""
+    for name in list(os.environ):
+        if name.startswith(APP_VARIABLES):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AUTODEVHUB_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+    cache.cache_for.cache_clear()
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """A real Redis database, emptied before and after the test."""
+    client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        unavailable("Redis", error)
+    yield TEST_REDIS_URL
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (SQLAlchemy URL), dropped after the test."""
+    name = f"autodevhub_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(TEST_POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        unavailable("PostgreSQL", error)
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = TEST_POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    url = f"{base}/{name}"
+    yield url
+    db.engine_for(url).dispose()
+    with psycopg.connect(TEST_POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A SQLite file in the test's own folder."""
+    return f"sqlite:///{tmp_path / 'autodevhub.db'}"
