@@ -39,3 +39,7 @@ def db_upgrade(revision: str) -> None:
 
     command.upgrade(alembic_config(), revision)
     click.echo(f"database at {revision}")
+
+
+if __name__ == "__main__":
+    main()

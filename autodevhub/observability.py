@@ -7,7 +7,6 @@ import time
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUESTS = Counter(
@@ -19,13 +18,9 @@ LATENCY = Histogram(
 UI_ROUTE = "ui"
 
 
-def route_label(app: ASGIApp, scope: Scope) -> str:
-    """The matched route template (bounded cardinality); everything served by the Reflex UI is 'ui'."""
-    for route in getattr(app, "routes", []):
-        match, _ = route.matches(scope)
-        if match is Match.FULL and getattr(route, "path", ""):
-            return route.path
-    return UI_ROUTE
+def route_label(scope: Scope) -> str:
+    """The matched route template (bounded cardinality); everything the Reflex UI serves is 'ui'."""
+    return getattr(scope.get("route"), "path", "") or UI_ROUTE
 
 
 class MetricsMiddleware:
@@ -38,7 +33,6 @@ class MetricsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        route = route_label(scope["app"], scope) if "app" in scope else UI_ROUTE
         status = {"code": 500}
         start = time.perf_counter()
 
@@ -50,7 +44,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, record_status)
         finally:
-            method = scope["method"]
+            method, route = scope["method"], route_label(scope)
             LATENCY.labels(method, route).observe(time.perf_counter() - start)
             REQUESTS.labels(method, route, str(status["code"])).inc()
 

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     @classmethod
     def _origins(cls, value: str) -> str:
         for origin in filter(None, (o.strip() for o in value.split(","))):
-            if not origin.startswith(("http://", "https://")) or origin.count("/") != 2:
+            if not origin.startswith(("http://", "https://")) or origin.rstrip("/").count("/") != 2:
                 raise ValueError(f"{origin!r} is not an origin like https://host:port")
         return value
 
