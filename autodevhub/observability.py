@@ -9,12 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-REQUESTS = Counter(
-    "autodevhub_http_requests_total", "HTTP requests served", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "autodevhub_http_request_duration_seconds", "HTTP request latency", ["method", "route"]
-)
+REQUESTS = Counter("autodevhub_http_requests_total", "HTTP requests served", ["method", "route", "status"])
+LATENCY = Histogram("autodevhub_http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 UI_ROUTE = "ui"
 
 

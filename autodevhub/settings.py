@@ -21,17 +21,17 @@ PLACEHOLDER_SECRETS = {
     "dev",
     "test",
 }
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
-class Environment(str, enum.Enum):
+class Environment(enum.StrEnum):
     """Where the app runs: development tolerates placeholder secrets, production does not."""
 
     development = "development"
     production = "production"
 
 
-class LogLevel(str, enum.Enum):
+class LogLevel(enum.StrEnum):
     debug = "debug"
     info = "info"
     warning = "warning"
@@ -58,25 +58,15 @@ class Settings(BaseSettings):
     anthropic_base_url: str = Field("", validation_alias="ANTHROPIC_BASE_URL")
     github_token: str = Field("", validation_alias="GITHUB_TOKEN")
     github_url: str = Field("https://github.com", validation_alias="GITHUB_URL")
-    github_api_url: str = Field(
-        "https://api.github.com", validation_alias="GITHUB_API_URL"
-    )
+    github_api_url: str = Field("https://api.github.com", validation_alias="GITHUB_API_URL")
     github_client_id: str = Field("", validation_alias="GITHUB_CLIENT_ID")
     github_client_secret: str = Field("", validation_alias="GITHUB_CLIENT_SECRET")
     github_webhook_secret: str = Field("", validation_alias="GITHUB_WEBHOOK_SECRET")
 
-    rate_limit_login_account: str = Field(
-        "5/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT"
-    )
-    rate_limit_login_ip: str = Field(
-        "20/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_IP"
-    )
-    rate_limit_api: str = Field(
-        "600/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_API"
-    )
-    rate_limit_stories: str = Field(
-        "30/hour", validation_alias="AUTODEVHUB_RATE_LIMIT_STORIES"
-    )
+    rate_limit_login_account: str = Field("5/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT")
+    rate_limit_login_ip: str = Field("20/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_IP")
+    rate_limit_api: str = Field("600/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_API")
+    rate_limit_stories: str = Field("30/hour", validation_alias="AUTODEVHUB_RATE_LIMIT_STORIES")
 
     @field_validator("public_url", "anthropic_base_url", "github_url", "github_api_url")
     @classmethod
@@ -96,9 +86,7 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
-        if value and not value.startswith(
-            ("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")
-        ):
+        if value and not value.startswith(("sqlite:", "postgresql:", "postgresql+psycopg:", "postgres:")):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
@@ -122,28 +110,21 @@ class Settings(BaseSettings):
         try:
             parse_many(value)
         except ValueError as exc:
-            raise ValueError(
-                f"{value!r} is not in limits notation such as 5/minute"
-            ) from exc
+            raise ValueError(f"{value!r} is not in limits notation such as 5/minute") from exc
         return value
 
     @model_validator(mode="after")
     def _no_placeholder_secret(self) -> Settings:
         key = self.secret_key
-        if key and self.env is not Environment.development:
-            if key.lower() in PLACEHOLDER_SECRETS or len(key) < 32:
-                raise ValueError(
-                    "a placeholder or short key; set a random value of 32+ characters"
-                )
+        weak = key.lower() in PLACEHOLDER_SECRETS or len(key) < 32
+        if key and weak and self.env is not Environment.development:
+            raise ValueError("a placeholder or short key; set a random value of 32+ characters")
         return self
 
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL with the psycopg 3 driver named, defaulting to SQLite in the data dir."""
-        url = (
-            self.database_url
-            or f"sqlite:///{(self.data_dir / 'autodevhub.db').resolve()}"
-        )
+        url = self.database_url or f"sqlite:///{(self.data_dir / 'autodevhub.db').resolve()}"
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix) :]
@@ -157,9 +138,7 @@ class Settings(BaseSettings):
     @property
     def cors_origins(self) -> list[str]:
         """Origins allowed to call the API and open the websocket: by default the app's own."""
-        configured = [
-            o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()
-        ]
+        configured = [o.strip().rstrip("/") for o in self.allowed_origins.split(",") if o.strip()]
         own = [
             self.base_url,
             f"http://localhost:{self.port}",

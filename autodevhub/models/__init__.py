@@ -1,1 +1,35 @@
-"""Every table of the product."""
+"""Every table of the product; importing this package registers them all on SQLModel.metadata.
+
+Children declare many-to-one relationships to their parents only: the ORM then inserts parents first
+within one flush. There are no one-to-many collections, so deletes follow the database's ON DELETE rules.
+"""
+
+from autodevhub.models.accounts import ApiToken, SessionKind, User, UserRole, UserSession
+from autodevhub.models.audit import AuditLog
+from autodevhub.models.base import utcnow
+from autodevhub.models.documentation import Documentation
+from autodevhub.models.instance import InstanceSetting
+from autodevhub.models.projects import Project, ProjectMember, ProjectRole
+from autodevhub.models.stories import StoryStatus, UserStory
+from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, WorkflowState
+
+__all__ = [
+    "ApiToken",
+    "AuditLog",
+    "Documentation",
+    "InstanceSetting",
+    "Project",
+    "ProjectMember",
+    "ProjectRole",
+    "RunStatus",
+    "SessionKind",
+    "StoryStatus",
+    "User",
+    "UserRole",
+    "UserSession",
+    "UserStory",
+    "Workflow",
+    "WorkflowExecution",
+    "WorkflowState",
+    "utcnow",
+]
