@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from autodevhub import __version__, db
 from autodevhub.cache import get_cache
+from autodevhub.ratelimit import get_limiter
 from autodevhub.settings import get_settings
 
 router = APIRouter(tags=["health"])
@@ -28,6 +29,7 @@ async def health() -> JSONResponse:
         "status": "ok" if database_ok else "unavailable",
         "database": "ok" if database_ok else "unavailable",
         "redis": redis_status,
+        "rate_limits": get_limiter().status,
         "version": __version__,
     }
     return JSONResponse(body, status_code=200 if database_ok else 503)

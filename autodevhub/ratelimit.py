@@ -36,8 +36,11 @@ class RateLimiter:
         self._next_check = 0.0
 
     @property
-    def backend(self) -> str:
-        return "redis" if self._redis and not self.degraded else "memory"
+    def status(self) -> str:
+        """Where limits are counted, as /health reports it."""
+        if self._redis is None:
+            return "memory"
+        return "memory (redis unavailable)" if self.degraded else "redis"
 
     def hit(self, limit: str, *identifiers: str) -> Decision:
         """Count one event against `limit` (e.g. '5/minute') for these identifiers."""

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 import redis
 
-from autodevhub import cache, db
+from autodevhub import cache, db, ratelimit
 from autodevhub.settings import get_settings
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
@@ -38,6 +38,7 @@ def clean_settings(monkeypatch: pytest.MonkeyPatch, tmp_path_factory) -> Iterato
     yield
     get_settings.cache_clear()
     cache.cache_for.cache_clear()
+    ratelimit.limiter_for.cache_clear()
 
 
 @pytest.fixture
@@ -75,3 +76,32 @@ def postgres_url() -> Iterator[str]:
 def sqlite_url(tmp_path) -> str:
     """A SQLite file in the test's own folder."""
     return f"sqlite:///{tmp_path / 'autodevhub.db'}"
+
+
+def migrate(url: str) -> None:
+    """Bring the database at `url` to the newest schema through the real migrations."""
+    from alembic import command
+
+    from autodevhub.cli import alembic_config
+
+    config = alembic_config()
+    config.attributes["url"] = url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, "head")
+
+
+@pytest.fixture
+def app_db(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app's default database (SQLite in the test's data directory), migrated to head."""
+    url = get_settings().sqlalchemy_url
+    migrate(url)
+    return url
+
+
+@pytest.fixture
+def app_postgres(monkeypatch: pytest.MonkeyPatch, postgres_url: str) -> str:
+    """The app pointed at a fresh, migrated PostgreSQL database."""
+    migrate(postgres_url)
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    get_settings.cache_clear()
+    return postgres_url

@@ -203,18 +203,16 @@ def test_deleting_a_project_deletes_what_belongs_to_it(engine: Engine) -> None:
     assert count(engine, User) == 1
 
 
-def test_deleting_a_user_keeps_their_stories_and_audit_trail(engine: Engine) -> None:
+def test_deleting_a_user_keeps_their_stories(engine: Engine) -> None:
     owner, leaver = make_user(), make_user("leaver@example.com")
     project = make_project(owner)
     story = UserStory(project_id=project.id, created_by=leaver.id, feature_description="kept")
-    audit = AuditLog(user_id=leaver.id, action="story.create", resource_type="story")
     add(
         engine,
         owner,
         leaver,
         project,
         story,
-        audit,
         ProjectMember(project_id=project.id, user_id=leaver.id),
         UserSession(user_id=leaver.id, token_hash="c" * 64, expires_at=utcnow()),
         ApiToken(user_id=leaver.id, name="laptop", token_hash="d" * 64),
@@ -224,9 +222,16 @@ def test_deleting_a_user_keeps_their_stories_and_audit_trail(engine: Engine) -> 
         session.delete(session.get(User, leaver.id))
         session.commit()
         assert session.get(UserStory, story.id).created_by is None
-        assert session.get(AuditLog, audit.id).user_id is None
     for model in (ProjectMember, UserSession, ApiToken):
         assert count(engine, model) == 0, model.__name__
+
+
+def test_a_user_with_an_audit_trail_cannot_be_deleted(engine: Engine) -> None:
+    actor = make_user()
+    add(engine, actor, AuditLog(user_id=actor.id, action="auth.login", resource_type="user"))
+    with Session(engine) as session, pytest.raises(IntegrityError):
+        session.delete(session.get(User, actor.id))
+        session.commit()
 
 
 def test_a_user_who_owns_projects_cannot_be_deleted(engine: Engine) -> None:

@@ -185,7 +185,7 @@ def upgrade() -> None:
         sa.Column("created_at", TIMESTAMP, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_audit_logs"),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_audit_logs_user_id_users", ondelete="SET NULL"
+            ["user_id"], ["users.id"], name="fk_audit_logs_user_id_users", ondelete="RESTRICT"
         ),
     )
     op.create_index("ix_audit_logs_action", "audit_logs", ["action"])

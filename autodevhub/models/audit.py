@@ -17,7 +17,7 @@ BIGINT_ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 class AuditLog(SQLModel, table=True):
-    """One recorded action; kept when its user is deleted."""
+    """One recorded action; append-only, so a user with an audit trail is deactivated, never deleted."""
 
     __tablename__ = "audit_logs"
     __table_args__ = (
@@ -27,7 +27,7 @@ class AuditLog(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True, sa_type=BIGINT_ID)
-    user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    user_id: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="RESTRICT")
     action: str = Field(max_length=100, index=True)
     resource_type: str = Field(max_length=50)
     resource_id: str | None = Field(default=None, max_length=64)

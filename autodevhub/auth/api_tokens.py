@@ -1,0 +1,95 @@
+"""Personal API tokens: created (shown once), listed, revoked; stored hashed; last use recorded."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from autodevhub import audit
+from autodevhub.auth.sessions import Identity, identity_of
+from autodevhub.auth.tokens import API_TOKEN_PREFIX, new_token, token_hash
+from autodevhub.errors import InvalidInput, NotFound
+from autodevhub.models import ApiToken, User, utcnow
+
+MAX_NAME_LENGTH = 100
+MAX_DAYS = 3650
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def create_token(
+    session: Session,
+    user_id: uuid.UUID,
+    name: object,
+    *,
+    expires_in_days: object = None,
+    ip_address: str | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token for the user; the raw value is returned here and never again."""
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"Token name is required, at most {MAX_NAME_LENGTH} characters.")
+    expires_at = None
+    if expires_in_days not in (None, ""):
+        try:
+            days = int(expires_in_days)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            days = 0
+        if not 1 <= days <= MAX_DAYS:
+            raise InvalidInput(f"Expiry must be between 1 and {MAX_DAYS} days, or never.")
+        expires_at = utcnow() + timedelta(days=days)
+    raw = new_token(API_TOKEN_PREFIX)
+    token = ApiToken(user_id=user_id, name=name.strip(), token_hash=token_hash(raw), expires_at=expires_at)
+    session.add(token)
+    session.flush()
+    audit.record(
+        session,
+        "token.create",
+        "api_token",
+        token.id,
+        user_id=user_id,
+        ip_address=ip_address,
+        name=token.name,
+    )
+    return token, raw
+
+
+def list_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user_id).order_by(col(ApiToken.created_at).desc())
+    return list(session.exec(query).all())
+
+
+def revoke_token(
+    session: Session, user_id: uuid.UUID, token_id: object, *, ip_address: str | None = None
+) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    try:
+        key = uuid.UUID(str(token_id))
+    except ValueError:
+        raise NotFound("Token not found.") from None
+    token = session.get(ApiToken, key)
+    if token is None or token.user_id != user_id:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        session.add(token)
+        audit.record(session, "token.revoke", "api_token", token.id, user_id=user_id, ip_address=ip_address)
+    return token
+
+
+def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, ApiToken] | None:
+    """The active owner of a live token; records its use (at most once a minute)."""
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
+    now = utcnow()
+    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        token.last_used_at = now
+        session.add(token)
+        session.commit()
+    return identity_of(user), token

@@ -1,0 +1,182 @@
+"""Login sessions: browser sessions (HttpOnly cookie) and API sessions (JWT access + rotating refresh)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, select
+
+from autodevhub import audit
+from autodevhub.auth.tokens import (
+    ACCESS_TOKEN_TTL,
+    REFRESH_TOKEN_PREFIX,
+    SESSION_TOKEN_PREFIX,
+    issue_access_token,
+    new_token,
+    read_access_token,
+    token_hash,
+)
+from autodevhub.cache import get_cache
+from autodevhub.errors import NotAuthenticated
+from autodevhub.models import SessionKind, User, UserRole, UserSession, utcnow
+
+WEB_SESSION_TTL = timedelta(days=14)
+REFRESH_TOKEN_TTL = timedelta(days=30)
+SESSION_CACHE_TTL = timedelta(hours=24)
+CACHE_PREFIX = "session:"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is calling: read fresh from the users table, so role changes apply at once."""
+
+    id: uuid.UUID
+    email: str
+    role: UserRole
+    name: str
+    session_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class ApiLogin:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+
+
+def identity_of(user: User, session_id: uuid.UUID | None = None) -> Identity:
+    name = f"{user.first_name} {user.last_name}".strip() or user.email
+    return Identity(user.id, user.email, user.role, name, session_id)
+
+
+def start_session(
+    session: Session,
+    user: User,
+    kind: SessionKind,
+    *,
+    ip_address: str | None,
+    user_agent: str | None,
+) -> tuple[UserSession, str]:
+    """Record a new login session; returns it with the raw token (shown to the client once)."""
+    is_web = kind is SessionKind.web
+    raw = new_token(SESSION_TOKEN_PREFIX if is_web else REFRESH_TOKEN_PREFIX)
+    row = UserSession(
+        user_id=user.id,
+        kind=kind,
+        token_hash=token_hash(raw),
+        expires_at=utcnow() + (WEB_SESSION_TTL if is_web else REFRESH_TOKEN_TTL),
+        ip_address=ip_address,
+        user_agent=(user_agent or "")[:500] or None,
+    )
+    session.add(row)
+    session.flush()
+    return row, raw
+
+
+def api_login(session: Session, user: User, *, ip_address: str | None, user_agent: str | None) -> ApiLogin:
+    """Tokens for an API client after a successful password check."""
+    row, refresh = start_session(session, user, SessionKind.api, ip_address=ip_address, user_agent=user_agent)
+    return _api_tokens(row, refresh)
+
+
+def refresh_api_login(session: Session, refresh_token: object, *, ip_address: str | None) -> ApiLogin:
+    """Rotate: the presented refresh token stops working and a new pair is issued."""
+    row = _live_session(session, refresh_token, SessionKind.api)
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        raise NotAuthenticated("This account is deactivated.")
+    raw = new_token(REFRESH_TOKEN_PREFIX)
+    _forget_cached(row.token_hash)
+    row.token_hash = token_hash(raw)
+    row.expires_at = utcnow() + REFRESH_TOKEN_TTL
+    row.ip_address = ip_address
+    session.add(row)
+    audit.record(session, "auth.refresh", "session", row.id, user_id=user.id, ip_address=ip_address)
+    return _api_tokens(row, raw)
+
+
+def end_session(session: Session, row: UserSession, *, ip_address: str | None) -> None:
+    """Logout: the session's cookie, refresh token and access tokens all stop working."""
+    _forget_cached(row.token_hash)
+    session.delete(row)
+    audit.record(session, "auth.logout", "session", row.id, user_id=row.user_id, ip_address=ip_address)
+
+
+def end_all_sessions(session: Session, user_id: uuid.UUID) -> None:
+    rows = session.exec(select(UserSession).where(UserSession.user_id == user_id)).all()
+    for row in rows:
+        _forget_cached(row.token_hash)
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
+
+
+def session_for_token(session: Session, raw: object, kind: SessionKind) -> UserSession:
+    """The live session a raw cookie or refresh token belongs to; NotAuthenticated otherwise."""
+    return _live_session(session, raw, kind)
+
+
+def identity_for_web_token(session: Session, raw: object) -> Identity | None:
+    """The active user behind a session cookie, or None. The token lookup is cached for 24 h."""
+    if not isinstance(raw, str) or not raw.startswith(SESSION_TOKEN_PREFIX):
+        return None
+    hashed = token_hash(raw)
+    cached = get_cache().get(CACHE_PREFIX + hashed)
+    if cached:
+        user_id, session_id = uuid.UUID(cached["user_id"]), uuid.UUID(cached["session_id"])
+        if datetime.fromisoformat(cached["expires_at"]) <= utcnow():
+            return None
+    else:
+        try:
+            row = _live_session(session, raw, SessionKind.web)
+        except NotAuthenticated:
+            return None
+        user_id, session_id = row.user_id, row.id
+        _remember(row)
+    return _active_identity(session, user_id, session_id)
+
+
+def identity_for_access_token(session: Session, token: str) -> Identity | None:
+    """The active user behind a JWT whose login session still exists."""
+    claims = read_access_token(token)
+    if claims is None:
+        return None
+    user_id, session_id = claims
+    row = session.get(UserSession, session_id)
+    if row is None or row.user_id != user_id or row.expires_at <= utcnow():
+        return None
+    return _active_identity(session, user_id, session_id)
+
+
+def _active_identity(session: Session, user_id: uuid.UUID, session_id: uuid.UUID) -> Identity | None:
+    user = session.get(User, user_id)
+    return identity_of(user, session_id) if user is not None and user.is_active else None
+
+
+def _live_session(session: Session, raw: object, kind: SessionKind) -> UserSession:
+    if not isinstance(raw, str) or not raw:
+        raise NotAuthenticated("Not signed in.")
+    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(raw))).first()
+    if row is None or row.kind is not kind or row.expires_at <= utcnow():
+        raise NotAuthenticated("Your session has expired. Sign in again.")
+    return row
+
+
+def _api_tokens(row: UserSession, refresh: str) -> ApiLogin:
+    access = issue_access_token(row.user_id, row.id)
+    return ApiLogin(access, refresh, int(ACCESS_TOKEN_TTL.total_seconds()))
+
+
+def _remember(row: UserSession) -> None:
+    ttl = min(SESSION_CACHE_TTL, row.expires_at - utcnow()).total_seconds()
+    if ttl > 0:
+        value = {
+            "user_id": str(row.user_id),
+            "session_id": str(row.id),
+            "expires_at": row.expires_at.isoformat(),
+        }
+        get_cache().set(CACHE_PREFIX + row.token_hash, value, ttl)
+
+
+def _forget_cached(hashed: str) -> None:
+    get_cache().delete(CACHE_PREFIX + hashed)

@@ -1,0 +1,56 @@
+"""The browser session cookie: set by HTTP routes, read by Reflex handlers from the websocket's headers."""
+
+from __future__ import annotations
+
+from http.cookies import CookieError, SimpleCookie
+from urllib.parse import urlsplit
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from autodevhub.auth.sessions import WEB_SESSION_TTL
+from autodevhub.settings import get_settings
+
+WEB_COOKIE = "autodevhub_session"
+
+
+def set_session_cookie(response: Response, raw_token: str) -> None:
+    response.set_cookie(
+        WEB_COOKIE,
+        raw_token,
+        max_age=int(WEB_SESSION_TTL.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().base_url.startswith("https://"),
+        path="/",
+    )
+
+
+def clear_session_cookie(response: Response) -> None:
+    response.delete_cookie(WEB_COOKIE, path="/", httponly=True, samesite="lax")
+
+
+def session_token_from_cookie_header(cookie_header: str) -> str | None:
+    """The session token in a raw Cookie header (as Reflex hands it to every event), if any."""
+    try:
+        jar = SimpleCookie(cookie_header or "")
+    except CookieError:
+        return None
+    morsel = jar.get(WEB_COOKIE)
+    return morsel.value if morsel else None
+
+
+def same_origin(request: Request) -> bool:
+    """A form POST counts only when its Origin (or Referer) is one of the app's own origins."""
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    parts = urlsplit(source)
+    origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+    own = {f"{request.url.scheme}://{request.url.netloc}", *get_settings().cors_origins}
+    return origin in own
+
+
+def safe_next(target: str) -> str:
+    """Only same-site paths are followed after login (no open redirects)."""
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return "/"

@@ -1,0 +1,43 @@
+"""Errors services raise; every front door (UI, API, CLI) turns them into a clear message."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A refusal with a message fit to show the user and the HTTP status that carries it."""
+
+    status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(ServiceError):
+    status = 422
+
+
+class NotAuthenticated(ServiceError):
+    status = 401
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class RateLimited(ServiceError):
+    """Too many attempts; retry_after says in how many seconds to try again."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many attempts. Try again in {retry_after} seconds.")
+        self.retry_after = retry_after

@@ -1,0 +1,153 @@
+"""REST routes for projects and members: thin, over the same services as the dashboard."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from pydantic import BaseModel, Field
+
+from autodevhub.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.models import ProjectRole, User
+from autodevhub.projects import members, service
+
+router = APIRouter(prefix="/api/projects", tags=["projects"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+class ProjectCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=5000)
+    repo: str | None = Field(default=None, max_length=140)
+
+
+class ProjectUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=5000)
+    repo: str | None = Field(default=None, max_length=140)
+
+
+class ProjectPublic(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    repo: str | None
+    owner_id: uuid.UUID
+    settings: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProjectList(BaseModel):
+    items: list[ProjectPublic]
+    total: int
+
+
+class MemberCreate(BaseModel):
+    email: str = Field(max_length=320)
+    role: ProjectRole = ProjectRole.member
+
+
+class MemberUpdate(BaseModel):
+    role: ProjectRole
+
+
+class MemberPublic(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    role: ProjectRole
+
+
+class MemberList(BaseModel):
+    items: list[MemberPublic]
+    total: int
+
+
+def _public(project) -> ProjectPublic:
+    return ProjectPublic.model_validate(project, from_attributes=True)
+
+
+@router.get("", response_model=ProjectList)
+def list_projects(
+    identity: CurrentIdentity, session: DbSession, limit: Limit = 50, offset: Offset = 0
+) -> ProjectList:
+    rows, total = service.visible_projects(session, identity, limit=limit, offset=offset)
+    return ProjectList(items=[_public(p) for p in rows], total=total)
+
+
+@router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
+def create_project(
+    body: ProjectCreate, identity: CurrentIdentity, request: Request, session: DbSession
+) -> ProjectPublic:
+    return _public(
+        service.create_project(session, identity, body.model_dump(), ip_address=client_ip(request))
+    )
+
+
+@router.get("/{project_id}", response_model=ProjectPublic)
+def get_project(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> ProjectPublic:
+    return _public(service.get_project(session, identity, project_id))
+
+
+@router.patch("/{project_id}", response_model=ProjectPublic)
+def update_project(
+    project_id: uuid.UUID,
+    body: ProjectUpdate,
+    identity: CurrentIdentity,
+    request: Request,
+    session: DbSession,
+) -> ProjectPublic:
+    fields = body.model_dump(exclude_unset=True)
+    return _public(
+        service.update_project(session, identity, project_id, fields, ip_address=client_ip(request))
+    )
+
+
+@router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_project(
+    project_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
+) -> None:
+    service.delete_project(session, identity, project_id, ip_address=client_ip(request))
+
+
+@router.get("/{project_id}/members", response_model=MemberList)
+def list_members(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> MemberList:
+    rows = members.list_members(session, identity, project_id)
+    items = [MemberPublic(user_id=user.id, email=user.email, role=member.role) for member, user in rows]
+    return MemberList(items=items, total=len(items))
+
+
+@router.post("/{project_id}/members", response_model=MemberPublic, status_code=status.HTTP_201_CREATED)
+def add_member(
+    project_id: uuid.UUID, body: MemberCreate, identity: CurrentIdentity, request: Request, session: DbSession
+) -> MemberPublic:
+    member = members.add_member(
+        session, identity, project_id, body.email, body.role, ip_address=client_ip(request)
+    )
+    return MemberPublic(user_id=member.user_id, email=body.email.strip().lower(), role=member.role)
+
+
+@router.patch("/{project_id}/members/{user_id}", response_model=MemberPublic)
+def change_member(
+    project_id: uuid.UUID,
+    user_id: uuid.UUID,
+    body: MemberUpdate,
+    identity: CurrentIdentity,
+    request: Request,
+    session: DbSession,
+) -> MemberPublic:
+    member = members.change_member_role(
+        session, identity, project_id, user_id, body.role, ip_address=client_ip(request)
+    )
+    user = session.get(User, member.user_id)
+    return MemberPublic(user_id=member.user_id, email=user.email if user else "", role=member.role)
+
+
+@router.delete("/{project_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_member(
+    project_id: uuid.UUID, user_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
+) -> None:
+    members.remove_member(session, identity, project_id, user_id, ip_address=client_ip(request))
