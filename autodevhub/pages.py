@@ -1,8 +1,10 @@
-"""Imports every feature's pages so their @page decorators register them."""
+"""Imports every feature's pages (their @template decorators record them) for the app to add."""
 
-import reflex as rx
+from autodevhub.dashboard import page as dashboard_page  # noqa: F401
+from autodevhub.documentation import page as documentation_page  # noqa: F401
+from autodevhub.settings_page import page as settings_page  # noqa: F401
+from autodevhub.stories import page as stories_page  # noqa: F401
+from autodevhub.ui import add_pages
+from autodevhub.workflows import page as workflows_page  # noqa: F401
 
-
-@rx.page(route="/", title="AutoDevHub")
-def index() -> rx.Component:
-    return rx.heading("AutoDevHub")
+__all__ = ["add_pages"]

@@ -12,6 +12,12 @@ import redis
 
 from autodevhub import cache, db, ratelimit
 from autodevhub.settings import get_settings
+from tests.live_app import (  # noqa: F401  (session fixtures: the app as `make run` starts it, Chromium)
+    browser_context_args,
+    browser_type_launch_args,
+    live_app,
+    live_app_url,
+)
 
 ON_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")

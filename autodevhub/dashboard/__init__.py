@@ -1,0 +1,1 @@
+"""Dashboard: the home page, an overview of the product and its sections."""

@@ -1,0 +1,1 @@
+"""Documentation generated from repositories and kept fresh from pushes."""

@@ -1,0 +1,1 @@
+"""Stories: Gherkin user stories generated from feature descriptions."""

@@ -1,0 +1,1 @@
+"""Workflows: GitHub Actions runs, CI health and DORA metrics."""
