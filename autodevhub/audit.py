@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, func, select
 
 from autodevhub.models import AuditLog
+
+if TYPE_CHECKING:
+    from autodevhub.auth.sessions import Identity
 
 
 def record(
@@ -36,6 +39,7 @@ def record(
 
 def search(
     session: Session,
+    identity: Identity | None,
     *,
     user_id: uuid.UUID | None = None,
     action: str | None = None,
@@ -46,7 +50,11 @@ def search(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AuditLog], int]:
-    """Newest first, filtered; returns one page and the total count."""
+    """Admins only: newest first, filtered; returns one page and the total count."""
+    from autodevhub.auth.guard import require
+    from autodevhub.auth.permissions import Permission
+
+    require(identity, Permission.AUDIT_READ)
     query = select(AuditLog)
     if user_id is not None:
         query = query.where(AuditLog.user_id == user_id)

@@ -5,11 +5,14 @@ from __future__ import annotations
 import re
 import uuid
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, func, or_, select
 
 from autodevhub import audit
 from autodevhub.auth import policy
+from autodevhub.auth.guard import parse_id, require
 from autodevhub.auth.passwords import hash_password, password_problem, verify_password
+from autodevhub.auth.permissions import Permission
+from autodevhub.auth.sessions import Identity, end_all_sessions
 from autodevhub.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from autodevhub.models import User, UserRole
 from autodevhub.ratelimit import get_limiter
@@ -148,15 +151,36 @@ def change_password(
     audit.record(session, "user.password_change", "user", user.id, user_id=user.id, ip_address=ip_address)
 
 
+def list_users(
+    session: Session, identity: Identity | None, *, query: object = "", limit: int = 50, offset: int = 0
+) -> tuple[list[User], int]:
+    """Admins only: accounts by email, optionally filtered by a fragment of email or name."""
+    require(identity, Permission.USERS_MANAGE)
+    statement = select(User)
+    if isinstance(query, str) and query.strip():
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(
+            or_(
+                func.lower(User.email).like(pattern),
+                func.lower(User.first_name).like(pattern),
+                func.lower(User.last_name).like(pattern),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(statement.subquery())).one()
+    rows = session.exec(statement.order_by(User.email).limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
 def set_role(
-    session: Session, user_id: uuid.UUID, role: object, *, actor_id: uuid.UUID, ip_address: str | None
+    session: Session, identity: Identity | None, user_id: object, role: object, *, ip_address: str | None
 ) -> User:
     """An admin changes someone's global role; the last admin cannot demote themselves away."""
+    actor = require(identity, Permission.USERS_MANAGE)
     try:
         new_role = UserRole(role)
     except ValueError:
         raise InvalidInput("Role must be admin, member or viewer.") from None
-    user = session.get(User, user_id)
+    user = session.get(User, parse_id(user_id, "User"))
     if user is None:
         raise NotFound("User not found.")
     if user.role is UserRole.admin and new_role is not UserRole.admin and _active_admins(session) <= 1:
@@ -168,7 +192,7 @@ def set_role(
         "user.role_change",
         "user",
         user.id,
-        user_id=actor_id,
+        user_id=actor.id,
         ip_address=ip_address,
         old=old_role.value,
         new=new_role.value,
@@ -177,22 +201,23 @@ def set_role(
 
 
 def set_active(
-    session: Session, user_id: uuid.UUID, active: bool, *, actor_id: uuid.UUID, ip_address: str | None
+    session: Session, identity: Identity | None, user_id: object, active: object, *, ip_address: str | None
 ) -> User:
-    """Deactivate (ending every session and token use) or reactivate an account."""
-    from autodevhub.auth import sessions
-
-    user = session.get(User, user_id)
+    """An admin deactivates (ending every session and token use) or reactivates an account."""
+    actor = require(identity, Permission.USERS_MANAGE)
+    if not isinstance(active, bool):
+        raise InvalidInput("Active must be true or false.")
+    user = session.get(User, parse_id(user_id, "User"))
     if user is None:
         raise NotFound("User not found.")
     if not active and user.role is UserRole.admin and _active_admins(session) <= 1:
         raise Conflict("At least one active admin must remain.")
-    user.is_active = bool(active)
+    user.is_active = active
     session.add(user)
     if not active:
-        sessions.end_all_sessions(session, user.id)
+        end_all_sessions(session, user.id)
     action = "user.activate" if active else "user.deactivate"
-    audit.record(session, action, "user", user.id, user_id=actor_id, ip_address=ip_address)
+    audit.record(session, action, "user", user.id, user_id=actor.id, ip_address=ip_address)
     return user
 
 

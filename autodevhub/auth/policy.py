@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from sqlmodel import Session
 
 from autodevhub import audit
+from autodevhub.auth.guard import require
+from autodevhub.auth.permissions import Permission
+from autodevhub.auth.sessions import Identity
 from autodevhub.errors import InvalidInput
 from autodevhub.models import InstanceSetting, utcnow
 
@@ -23,7 +25,10 @@ def _get(session: Session, key: str, default: Any) -> Any:
     return default if row is None else row.value.get("value", default)
 
 
-def _set(session: Session, key: str, value: Any, *, actor_id: uuid.UUID, ip_address: str | None) -> None:
+def _set(
+    session: Session, identity: Identity | None, key: str, value: Any, *, ip_address: str | None
+) -> None:
+    actor = require(identity, Permission.INSTANCE_SETTINGS)
     row = session.get(InstanceSetting, key) or InstanceSetting(key=key)
     old = row.value.get("value") if row.value else None
     row.value = {"value": value}
@@ -34,7 +39,7 @@ def _set(session: Session, key: str, value: Any, *, actor_id: uuid.UUID, ip_addr
         "settings.update",
         "setting",
         key,
-        user_id=actor_id,
+        user_id=actor.id,
         ip_address=ip_address,
         old=old,
         new=value,
@@ -49,10 +54,12 @@ def signup_mode(session: Session) -> str:
     return _get(session, SIGNUP_MODE, "invite")
 
 
-def set_signup_mode(session: Session, mode: object, *, actor_id: uuid.UUID, ip_address: str | None) -> None:
+def set_signup_mode(
+    session: Session, identity: Identity | None, mode: object, *, ip_address: str | None
+) -> None:
     if mode not in SIGNUP_MODES:
         raise InvalidInput("Sign-up mode must be 'open' or 'invite'.")
-    _set(session, SIGNUP_MODE, mode, actor_id=actor_id, ip_address=ip_address)
+    _set(session, identity, SIGNUP_MODE, mode, ip_address=ip_address)
 
 
 def github_allowed_orgs(session: Session) -> list[str]:
@@ -61,12 +68,12 @@ def github_allowed_orgs(session: Session) -> list[str]:
 
 
 def set_github_allowed_orgs(
-    session: Session, orgs: object, *, actor_id: uuid.UUID, ip_address: str | None
+    session: Session, identity: Identity | None, orgs: object, *, ip_address: str | None
 ) -> list[str]:
     """Accepts a list or a comma/space separated string of organisation logins."""
     names = orgs.replace(",", " ").split() if isinstance(orgs, str) else orgs
     if not isinstance(names, list) or not all(isinstance(n, str) and ORG_PATTERN.match(n) for n in names):
         raise InvalidInput("Organisations must be GitHub logins separated by commas.")
     cleaned = sorted({name.lower() for name in names})
-    _set(session, GITHUB_ORGS, cleaned, actor_id=actor_id, ip_address=ip_address)
+    _set(session, identity, GITHUB_ORGS, cleaned, ip_address=ip_address)
     return cleaned
