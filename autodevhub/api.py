@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
 
 from autodevhub import __version__, health
 from autodevhub.auth import api as auth_api
+from autodevhub.auth import github_api
+from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
 from autodevhub.deps import install_error_handlers
 from autodevhub.observability import MetricsMiddleware, metrics_endpoint
 from autodevhub.projects import api as projects_api
+from autodevhub.settings import get_settings
 
 
 def create_api() -> FastAPI:
-    """Build the FastAPI app with every router, /metrics and request metrics."""
+    """Build the FastAPI app with every router, /metrics, request metrics and the OAuth handshake session."""
     api = FastAPI(
         title="AutoDevHub API",
         version=__version__,
@@ -21,8 +25,17 @@ def create_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(api)
-    for router in (health.router, auth_api.router, projects_api.router):
+    for router in (health.router, auth_api.router, github_api.router, projects_api.router):
         api.include_router(router)
     api.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     api.add_middleware(MetricsMiddleware)
+    settings = get_settings()
+    api.add_middleware(
+        SessionMiddleware,  # only the OAuth state, PKCE verifier and `next`, between redirect and callback
+        secret_key=settings.resolved_secret_key(),
+        session_cookie=OAUTH_COOKIE,
+        max_age=OAUTH_COOKIE_MAX_AGE,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
     return api

@@ -219,3 +219,20 @@ def test_signup_role_defaults(client):
     member = make_user("second@example.com")
     assert admin.role is UserRole.admin
     assert member.role is UserRole.member
+
+
+@pytest.mark.parametrize(
+    ("target", "followed"),
+    [
+        ("/stories?x=1", "/stories?x=1"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("https://evil.example", "/"),
+        ("", "/"),
+    ],
+)
+def test_only_same_site_paths_are_followed_after_login(target, followed):
+    from autodevhub.auth.web_session import safe_next
+
+    assert safe_next(target) == followed

@@ -168,6 +168,9 @@ def _api_tokens(row: UserSession, refresh: str) -> ApiLogin:
 
 
 def _remember(row: UserSession) -> None:
+    """Cache the lookup in Redis only: an in-process copy would outlive a logout made in another worker."""
+    if get_cache().backend != "redis":
+        return
     ttl = min(SESSION_CACHE_TTL, row.expires_at - utcnow()).total_seconds()
     if ttl > 0:
         value = {

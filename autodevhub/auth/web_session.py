@@ -50,7 +50,7 @@ def same_origin(request: Request) -> bool:
 
 
 def safe_next(target: str) -> str:
-    """Only same-site paths are followed after login (no open redirects)."""
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only same-site paths are followed after login (no open redirects, no control characters)."""
+    if target.startswith("/") and "\\" not in target and not target.startswith("//") and target.isprintable():
         return target
     return "/"

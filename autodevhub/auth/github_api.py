@@ -1,0 +1,99 @@
+"""GitHub sign-in routes: redirect to GitHub, then the callback that starts the browser session."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+
+from autodevhub.auth import sessions
+from autodevhub.auth.github_login import login_with_github
+from autodevhub.auth.web_session import safe_next, set_session_cookie
+from autodevhub.deps import DbSession, client_ip
+from autodevhub.errors import ServiceError
+from autodevhub.integrations import github_oauth
+from autodevhub.models import SessionKind
+from autodevhub.settings import get_settings
+
+router = APIRouter(tags=["auth"])
+
+OAUTH_COOKIE = "autodevhub_oauth"
+OAUTH_COOKIE_MAX_AGE = 600
+NEXT_KEY = "github_next"
+NOT_CONFIGURED = (
+    "GitHub sign-in is not configured. An administrator must set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET."
+)
+BAD_STATE = (
+    "GitHub sign-in failed: the state parameter is missing or does not match this browser's sign-in. "
+    "Start again from the sign-in page."
+)
+
+
+def _to_login(error: str) -> RedirectResponse:
+    return RedirectResponse(f"/login?{urlencode({'error': error})}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+@router.get("/auth/github/login", include_in_schema=False)
+async def github_login(request: Request, next: Annotated[str, Query(max_length=500)] = "/") -> Response:
+    """Send the browser to GitHub's consent page (state and PKCE S256 challenge included)."""
+    if not github_oauth.is_configured():
+        return _to_login(NOT_CONFIGURED)
+    request.session[NEXT_KEY] = safe_next(next)
+    callback = f"{get_settings().base_url}/auth/github/callback"
+    return await github_oauth.authorize_redirect(request, callback)
+
+
+@router.get("/auth/github/callback", include_in_schema=False)
+async def github_callback(request: Request, session: DbSession) -> Response:
+    """Check state and exchange the code, then sign in (or refuse) and set the HttpOnly session cookie.
+
+    A forged, replayed or refused callback is a 400 and changes nothing; GitHub being down or the
+    instance's policy refusing the account sends the browser back to /login with the reason.
+    """
+    if not github_oauth.is_configured():
+        return _to_login(NOT_CONFIGURED)
+    try:
+        profile = await github_oauth.fetch_profile(request)
+    except github_oauth.MismatchingStateError:
+        return JSONResponse({"detail": BAD_STATE}, status_code=status.HTTP_400_BAD_REQUEST)
+    except github_oauth.OAuthError as error:
+        if error.error == "access_denied":
+            return _to_login("GitHub sign-in was cancelled.")
+        reason = (error.description or error.error or "refused")[:200]
+        detail = f"GitHub sign-in failed: {reason}"
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
+    except github_oauth.GitHubUnavailable as error:
+        return _to_login(f"{error} Try again in a moment.")
+    target = safe_next(str(request.session.pop(NEXT_KEY, "/")))
+    try:
+        raw = await run_in_threadpool(_sign_in, session, profile, request)
+    except ServiceError as error:
+        return _to_login(error.message)
+    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
+    set_session_cookie(response, raw)
+    return response
+
+
+def _sign_in(session: Session, profile: github_oauth.GitHubProfile, request: Request) -> str:
+    """The account for the profile and a new web session; returns the raw cookie token."""
+    user = login_with_github(
+        session,
+        profile.id,
+        profile.login,
+        profile.name,
+        profile.verified_email,
+        profile.orgs,
+        ip_address=client_ip(request),
+    )
+    _, raw = sessions.start_session(
+        session,
+        user,
+        SessionKind.web,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    return raw

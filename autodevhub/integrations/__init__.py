@@ -1,0 +1,1 @@
+"""Thin adapters over external SDKs (GitHub, Claude...), configured from settings."""
