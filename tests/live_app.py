@@ -3,7 +3,8 @@
 tests/conftest.py imports these fixtures for every test module.
 
 `live_app_url` is the base URL (http://127.0.0.1:PORT) of one app per test session, serving the UI,
-/api and /health on one port from an empty data directory and embedded defaults. The overrides of
+/api and /health on one port from an empty data directory and embedded defaults, with GitHub sign-in
+pointed at a fake GitHub on 127.0.0.1 (`live_app.github`) started before it. The overrides of
 pytest-playwright's `browser_type_launch_args` and `browser_context_args` point it at Debian's
 Chromium and give every page that base URL.
 """
@@ -25,6 +26,8 @@ from pathlib import Path
 from typing import NoReturn
 
 import pytest
+
+from tests.fake_github import FakeGitHub
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -55,6 +58,7 @@ class LiveApp:
     port: int
     log: Path
     data_dir: Path
+    github: FakeGitHub
 
     def log_tail(self, lines: int = 60) -> str:
         return log_tail(self.log, lines)
@@ -76,8 +80,8 @@ def log_tail(path: Path, lines: int = 60) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def app_environment(data_dir: Path) -> dict[str, str]:
-    """The caller's environment without the product's variables, with its own data directory."""
+def app_environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The caller's environment without the product's variables, with its own data directory (and `extra`)."""
     env = {
         name: value
         for name, value in os.environ.items()
@@ -85,7 +89,7 @@ def app_environment(data_dir: Path) -> dict[str, str]:
     }
     env["AUTODEVHUB_DATA_DIR"] = str(data_dir)
     env["PYTHONUNBUFFERED"] = "1"
-    return env
+    return {**env, **extra}
 
 
 def health_status(url: str) -> int | None:
@@ -123,17 +127,23 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def start(root: Path) -> tuple[subprocess.Popen, LiveApp]:
-    """Run `make run AUTODEVHUB_PORT=<free port>` from the repository root in a new process group."""
+def start(root: Path, github: FakeGitHub) -> tuple[subprocess.Popen, LiveApp]:
+    """Run `make run AUTODEVHUB_PORT=<free port>` from the repository root in a new process group.
+
+    The public URL is the one the browser uses, so the session cookie set by a form POST or the
+    GitHub callback is the one the websocket sends (127.0.0.1 and localhost keep separate cookies).
+    """
     port = free_port()
     data_dir = root / "data"
     data_dir.mkdir()
-    app = LiveApp(url=f"http://127.0.0.1:{port}", port=port, log=root / "make-run.log", data_dir=data_dir)
+    url = f"http://127.0.0.1:{port}"
+    app = LiveApp(url=url, port=port, log=root / "make-run.log", data_dir=data_dir, github=github)
+    env = app_environment(data_dir, AUTODEVHUB_PUBLIC_URL=url, **github.environment())
     with app.log.open("wb") as log:
         process = subprocess.Popen(
             [*MAKE_RUN, f"AUTODEVHUB_PORT={port}"],
             cwd=REPO_ROOT,
-            env=app_environment(data_dir),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -177,11 +187,10 @@ def show(request: pytest.FixtureRequest, text: str) -> None:
         print(text)
 
 
-@pytest.fixture(scope="session")
-def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    """One app for the session, started with `make run`; fails on CI (skips elsewhere) if it cannot start."""
+def running_app(request: pytest.FixtureRequest, root: Path, github: FakeGitHub) -> Iterator[LiveApp]:
+    """Start `make run` and yield the app once healthy; fails on CI (skips elsewhere) if it cannot start."""
     try:
-        process, app = start(tmp_path_factory.mktemp("live_app"))
+        process, app = start(root, github)
     except OSError as error:  # no `make` on PATH, for one
         fail_or_skip(f"could not run `make run`: {error}")
     problem = wait_until_healthy(process, app)
@@ -197,6 +206,17 @@ def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
         keep_log(app)
         if request.session.testsfailed > failed_before:
             show(request, f"\n--- last lines of `make run` ({app.log}) ---\n{app.log_tail()}")
+
+
+@pytest.fixture(scope="session")
+def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
+    """One app for the session, started with `make run`, and the fake GitHub it signs in with."""
+    github = FakeGitHub()
+    github.start()
+    try:
+        yield from running_app(request, tmp_path_factory.mktemp("live_app"), github)
+    finally:
+        github.stop()
 
 
 @pytest.fixture(scope="session")

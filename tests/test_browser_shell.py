@@ -1,4 +1,8 @@
-"""The app shell in Chromium: header, sidebar, pages, mobile menu, dark mode, CSP, no console errors."""
+"""The app shell in Chromium: header, sidebar, pages, mobile menu, dark mode, CSP, no console errors.
+
+Every page but /login and /signup needs a signed-in user: the shell is shown to the admin, whose
+signed-in storage state comes from the session's first sign-up.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import urllib.request
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser_accounts import ADMIN, expect_signed_in, sign_in
 from tests.live_app import ARTIFACTS
 
 pytestmark = pytest.mark.browser
+pytest_plugins = ("tests.browser_session",)
 
 # (link text, route, the page's <h1>)
 SECTIONS = [
@@ -33,14 +39,21 @@ def watch_errors(context: BrowserContext) -> list[str]:
 
 
 @pytest.fixture
-def desktop(new_context) -> tuple[Page, list[str]]:
-    context = new_context(viewport=DESKTOP)
+def desktop(new_context, admin_state) -> tuple[Page, list[str]]:
+    context = new_context(viewport=DESKTOP, storage_state=admin_state)
     return context.new_page(), watch_errors(context)
 
 
 @pytest.fixture
-def mobile(new_context) -> tuple[Page, list[str]]:
-    context = new_context(viewport=MOBILE, is_mobile=True, has_touch=True)
+def mobile(new_context, admin_state) -> tuple[Page, list[str]]:
+    context = new_context(viewport=MOBILE, is_mobile=True, has_touch=True, storage_state=admin_state)
+    return context.new_page(), watch_errors(context)
+
+
+@pytest.fixture
+def anonymous(new_context, admin_state) -> tuple[Page, list[str]]:
+    """A visitor who is not signed in (after the admin exists, so sign-up is by invitation)."""
+    context = new_context(viewport=DESKTOP)
     return context.new_page(), watch_errors(context)
 
 
@@ -78,6 +91,8 @@ def test_desktop_shell_links_to_every_section(desktop) -> None:
     expect(header.get_by_role("link", name="AutoDevHub home")).to_be_visible()
     expect(header.get_by_role("button", name="Toggle dark mode")).to_be_visible()
     expect(header.get_by_role("button", name="Open navigation menu")).to_be_hidden()
+    expect_signed_in(page, ADMIN)
+    expect(header.get_by_role("link", name=ADMIN.name)).to_have_attribute("href", "/account")
     nav = page.get_by_role("navigation", name="Main navigation")
     expect(nav.get_by_role("link")).to_have_count(len(SECTIONS))
     expect(h1(page, "Welcome to AutoDevHub")).to_be_visible()
@@ -168,4 +183,19 @@ def test_dark_mode_toggle(desktop) -> None:
     expect(html).to_have_class(re.compile(r"\bdark\b"))
     page.get_by_role("button", name="Toggle dark mode").click()
     expect(html).to_have_class(re.compile(r"\blight\b"))
+    assert errors == []
+
+
+def test_anonymous_visit_goes_to_login_and_back(anonymous) -> None:
+    page, errors = anonymous
+    page.goto("/stories")  # the static server adds a slash: /stories/
+    expect(page).to_have_url(re.compile(r"/login\?next=/stories/?$"))
+    expect(h1(page, "Sign in to AutoDevHub")).to_be_visible()
+    expect(page.get_by_role("banner").get_by_role("link", name="Sign in")).to_be_visible()
+    expect(page.get_by_label("Email")).to_be_focused()
+
+    sign_in(page, ADMIN)
+    expect(page).to_have_url(re.compile(r"/stories/?$"))
+    expect(h1(page, "Stories")).to_be_visible()
+    expect_signed_in(page, ADMIN)
     assert errors == []

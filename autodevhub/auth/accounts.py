@@ -87,6 +87,13 @@ def create_user(
     return user
 
 
+def signup_status(session: Session) -> str:
+    """'first' (no account yet: it becomes the admin), 'open' or 'invite' (by invitation only)."""
+    if session.exec(select(func.count()).select_from(User)).one() == 0:
+        return "first"
+    return "open" if policy.open_signup(session) else "invite"
+
+
 def sign_up(
     session: Session,
     email: object,
@@ -97,8 +104,7 @@ def sign_up(
     ip_address: str | None = None,
 ) -> User:
     """Self-service sign-up: always open for the first account, then as the admin chose."""
-    has_users = session.exec(select(func.count()).select_from(User)).one() > 0
-    if has_users and not policy.open_signup(session):
+    if signup_status(session) == "invite":
         raise Forbidden("Sign-up is by invitation only. Ask an administrator for an account.")
     return create_user(
         session, email, password, first_name=first_name, last_name=last_name, ip_address=ip_address

@@ -11,7 +11,7 @@ from autodevhub import audit
 from autodevhub.auth.guard import require, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import Conflict, InvalidInput
+from autodevhub.errors import Conflict, InvalidInput, NotAuthenticated
 from autodevhub.models import Project, ProjectMember, ProjectRole, UserRole, utcnow
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -75,9 +75,11 @@ def create_project(
 
 
 def visible_projects(
-    session: Session, identity: Identity, *, limit: int = 50, offset: int = 0
+    session: Session, identity: Identity | None, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[Project], int]:
     """Projects the caller can read (admins: all), by name."""
+    if identity is None:
+        raise NotAuthenticated("Sign in to continue.")
     query = select(Project)
     if identity.role is not UserRole.admin:
         query = query.join(ProjectMember, col(ProjectMember.project_id) == Project.id).where(

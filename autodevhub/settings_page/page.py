@@ -1,27 +1,18 @@
-"""The Settings page. For now an empty state: projects and team management land here next."""
+"""The Settings page: the caller's projects and a form to create one."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.ui import empty_state, page_header, template
+from autodevhub.projects.page import projects_section
+from autodevhub.projects.state import ProjectsState
+from autodevhub.ui import page_header, template
 
 
-@template(route="/settings", title="Settings")
+@template(route="/settings", title="Settings", on_load=ProjectsState.load_projects)
 def settings() -> rx.Component:
-    """Projects, members, tokens and integrations; empty until the first project exists."""
+    """Projects now; API tokens and integrations join them here."""
     return rx.box(
         page_header("Settings", "Projects, team members, API tokens and integrations."),
-        empty_state(
-            "settings",
-            "No projects yet",
-            "Projects group your stories, workflows and docs. Here you will create projects, link "
-            "their GitHub repositories, invite team members with a role, and create API tokens for "
-            "the REST API and the CLI.",
-            steps=(
-                "Create a project and give it a name.",
-                "Link its GitHub repository to follow workflows and generate docs.",
-                "Invite your team as admins, members or viewers.",
-            ),
-        ),
+        projects_section(),
     )

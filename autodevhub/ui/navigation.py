@@ -6,6 +6,8 @@ import dataclasses
 
 import reflex as rx
 
+from autodevhub.auth.state import SessionState
+
 
 @dataclasses.dataclass(frozen=True)
 class Section:
@@ -45,6 +47,13 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
+# Shown to admins only, as a separate group under the sections (the server refuses everyone else anyway).
+ADMIN_SECTIONS: tuple[Section, ...] = (
+    Section("Users", "/admin/users", "users", "Accounts, roles and deactivation."),
+    Section("Audit log", "/admin/audit", "scroll-text", "Who did what, and when."),
+    Section("Instance", "/admin/settings", "shield", "Sign-up mode and allowed GitHub organisations."),
+)
+
 FOCUS_RING = {"outline": "2px solid var(--accent-8)", "outline_offset": "2px"}
 
 
@@ -82,14 +91,44 @@ def nav_link(section: Section, active: bool) -> rx.Component:
     )
 
 
+def admin_links(route: str) -> rx.Component:
+    """The admin pages as their own labelled <nav>, rendered for admins only (display, not access)."""
+    return rx.cond(
+        SessionState.user_role == "admin",
+        rx.el.nav(
+            rx.vstack(
+                rx.text(
+                    "Admin",
+                    size="1",
+                    weight="bold",
+                    color_scheme="gray",
+                    padding_x="0.75rem",
+                    text_transform="uppercase",
+                    letter_spacing="0.05em",
+                ),
+                *(nav_link(section, is_active(section, route)) for section in ADMIN_SECTIONS),
+                spacing="1",
+                width="100%",
+            ),
+            aria_label="Administration",
+            width="100%",
+            margin_top="1rem",
+        ),
+    )
+
+
 def nav_links(route: str, label: str) -> rx.Component:
-    """The list of sections as a labelled <nav>, with the one for `route` highlighted."""
-    return rx.el.nav(
-        rx.vstack(
-            *(nav_link(section, is_active(section, route)) for section in SECTIONS),
-            spacing="1",
+    """The sections as a labelled <nav>, the one for `route` highlighted; then the admin group."""
+    return rx.box(
+        rx.el.nav(
+            rx.vstack(
+                *(nav_link(section, is_active(section, route)) for section in SECTIONS),
+                spacing="1",
+                width="100%",
+            ),
+            aria_label=label,
             width="100%",
         ),
-        aria_label=label,
+        admin_links(route),
         width="100%",
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub import __version__
+from autodevhub.auth.state import SessionState
+from autodevhub.ui.components import link_button
+from autodevhub.ui.native_forms import sign_out_form
 from autodevhub.ui.navigation import FOCUS_RING, nav_links
 
 HEADER_HEIGHT = "3.5rem"
@@ -114,17 +117,69 @@ def mobile_menu(route: str) -> rx.Component:
     )
 
 
+def account_link() -> rx.Component:
+    """The signed-in user's name and role (display only), linking to their account page."""
+    return rx.link(
+        rx.hstack(
+            rx.avatar(fallback=SessionState.user_name[:1].upper(), size="2", radius="full"),
+            rx.vstack(
+                rx.text(SessionState.user_name, size="2", weight="medium", color=rx.color("gray", 12)),
+                rx.text(SessionState.user_role, size="1", color_scheme="gray", text_transform="capitalize"),
+                spacing="0",
+                display=DESKTOP,
+                max_width="12rem",
+                white_space="nowrap",
+                overflow="hidden",
+                text_overflow="ellipsis",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        href="/account",
+        aria_label=SessionState.user_name + ", your account",
+        underline="none",
+        padding="0.25rem",
+        border_radius="var(--radius-3)",
+        _hover={"background": rx.color("gray", 3)},
+        _focus_visible=FOCUS_RING,
+    )
+
+
+def user_menu() -> rx.Component:
+    """Signed in: account link and sign-out; anonymous: a sign-in link, once the session has been read."""
+    return rx.cond(
+        SessionState.user_name != "",
+        rx.hstack(
+            account_link(),
+            sign_out_form(
+                label_display=rx.breakpoints(initial="none", sm="inline"),
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(rx.State.is_hydrated, link_button("Sign in", "/login", icon="log-in")),
+    )
+
+
 def header(route: str) -> rx.Component:
-    """The top bar: menu (narrow screens), brand, colour-mode toggle."""
+    """The top bar: menu (narrow screens), brand, the user menu and the colour-mode toggle."""
     return rx.el.header(
         rx.hstack(
             rx.hstack(mobile_menu(route), brand(), align="center", spacing="3"),
-            rx.color_mode.button(
-                variant="ghost",
-                color_scheme="gray",
-                size="2",
-                aria_label="Toggle dark mode",
-                title="Toggle dark mode",
+            rx.hstack(
+                user_menu(),
+                rx.color_mode.button(
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="2",
+                    aria_label="Toggle dark mode",
+                    title="Toggle dark mode",
+                ),
+                align="center",
+                spacing="3",
             ),
             justify="between",
             align="center",

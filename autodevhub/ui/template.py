@@ -9,6 +9,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventType
 
+from autodevhub.auth.state import SessionState
 from autodevhub.ui.shell import shell
 
 PRODUCT = "AutoDevHub"
@@ -23,7 +24,7 @@ class Page:
     title: str
     description: str
     component: PageFunction
-    on_load: EventType[()] | None
+    on_load: list
     source: str
 
 
@@ -35,8 +36,11 @@ def template(
     title: str,
     on_load: EventType[()] | None = None,
     description: str = "",
+    public: bool = False,
 ) -> Callable[[PageFunction], PageFunction]:
     """Decorate a page function: the page gets the shell, the browser tab `title · AutoDevHub`.
+
+    Pages need a signed-in user unless `public`; the check runs on the server before `on_load`.
 
     The page is recorded here and added to the app once by `add_pages(app)`; it is not given to
     `@rx.page`, whose list Reflex 0.10 re-applies in each forked backend worker ("Page / is being
@@ -57,12 +61,18 @@ def template(
             title=f"{title} · {PRODUCT}",
             description=description or f"{title} — {PRODUCT}, the self-hosted AI DevOps tracker.",
             component=framed,
-            on_load=on_load,
+            on_load=[SessionState.load_session if public else SessionState.require_login, *_as_list(on_load)],
             source=source,
         )
         return framed
 
     return decorator
+
+
+def _as_list(on_load: EventType[()] | None) -> list:
+    if on_load is None:
+        return []
+    return list(on_load) if isinstance(on_load, list | tuple) else [on_load]
 
 
 def registered_pages() -> list[Page]:

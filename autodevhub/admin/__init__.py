@@ -1,0 +1,1 @@
+"""Administration pages: users, the audit log and instance-wide settings (admins only)."""
