@@ -12,11 +12,13 @@ set_value) are recorded instead of sent; exceptions from handlers are collected 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextvars
 import dataclasses
 import hashlib
 import os
 import tempfile
+import threading
 import uuid
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -41,6 +43,8 @@ from autodevhub.projects import members, service
 from autodevhub.settings import get_settings
 from autodevhub.ui.template import registered_pages
 from tests.helpers import make_user
+
+RUN_TIMEOUT = 60
 
 
 def _import_app():
@@ -106,7 +110,10 @@ class Tab:
 
     def __post_init__(self) -> None:
         # One event loop and one context for the tab's lifetime: the processor keeps its root context there.
+        # The loop runs in its own thread, so it works beside Playwright's loop in the test thread.
         self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="tab-loop", daemon=True)
+        self._thread.start()
         self._context = contextvars.copy_context()
         self._context.run(RegistrationContext.set, app._registration_context)
         self._manager = StateManagerMemory()
@@ -117,11 +124,27 @@ class Tab:
         self._run(self._processor.start())
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        return self._loop.run_until_complete(self._loop.create_task(coroutine, context=self._context))
+        outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def finish(task: asyncio.Task[T]) -> None:
+            if task.cancelled():
+                outcome.cancel()
+            elif task.exception() is not None:
+                outcome.set_exception(task.exception())
+            else:
+                outcome.set_result(task.result())
+
+        def start() -> None:
+            self._loop.create_task(coroutine, context=self._context).add_done_callback(finish)
+
+        self._loop.call_soon_threadsafe(start)
+        return outcome.result(timeout=RUN_TIMEOUT)
 
     def close(self) -> None:
         self._run(self._processor.stop())
         self._run(self._manager.close())
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=RUN_TIMEOUT)
         self._loop.close()
 
     def __enter__(self) -> Tab:
