@@ -13,6 +13,8 @@ from autodevhub.deps import install_error_handlers
 from autodevhub.observability import MetricsMiddleware, metrics_endpoint
 from autodevhub.projects import api as projects_api
 from autodevhub.settings import get_settings
+from autodevhub.stories import api as stories_api
+from autodevhub.workflows import api as workflows_api
 
 
 def create_api() -> FastAPI:
@@ -25,7 +27,14 @@ def create_api() -> FastAPI:
         redoc_url=None,
     )
     install_error_handlers(api)
-    for router in (health.router, auth_api.router, github_api.router, projects_api.router):
+    for router in (
+        health.router,
+        auth_api.router,
+        github_api.router,
+        projects_api.router,
+        workflows_api.router,
+        stories_api.router,
+    ):
         api.include_router(router)
     api.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     api.add_middleware(MetricsMiddleware)

@@ -4,7 +4,9 @@ import reflex as rx
 
 from autodevhub import pages
 from autodevhub.api import create_api
+from autodevhub.jobs import scheduler_lifespan
 from autodevhub.security import with_security_headers
 
 app = rx.App(api_transformer=[create_api(), with_security_headers])
+app.register_lifespan_task(scheduler_lifespan)  # without Redis, the periodic GitHub sync runs in the app
 pages.add_pages(app)

@@ -141,5 +141,106 @@ def project_create(name: str, repo: str | None, description: str, owner_email: s
     click.echo(run_service(create))
 
 
+@main.group()
+def story() -> None:
+    """Gherkin user stories."""
+
+
+@story.command("generate")
+@click.argument("text")
+@click.option("--project", "project_name", required=True, help="The project's name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the story as JSON (as the API answers).")
+@click.option("--as", "email", default=None, help="Act as this account (default: the first admin).")
+def story_generate(text: str, project_name: str, as_json: bool, email: str | None) -> None:
+    """Generate a story from TEXT, a feature description, and print its Gherkin."""
+    import json
+
+    from sqlmodel import func
+
+    from autodevhub.models import Project
+    from autodevhub.stories import service
+
+    def generate(session):
+        project = session.exec(
+            select(Project).where(func.lower(Project.name) == project_name.strip().lower())
+        ).first()
+        if project is None:
+            raise click.ClickException(f"No project named {project_name!r}.")
+        return service.story_public(
+            service.generate_story(session, identity_for(session, email), project.id, text)
+        )
+
+    story_json = run_service(generate)
+    fallback = story_json["metadata"].get("fallback")
+    if fallback:
+        click.echo(f"note: {fallback['message']}", err=True)
+    click.echo(json.dumps(story_json, indent=2) if as_json else story_json["gherkin_output"].rstrip("\n"))
+
+
+def project_by_name(session, name: str):
+    """A project by its name (any case) or id."""
+    from sqlmodel import func
+
+    from autodevhub.models import Project
+
+    project = session.exec(select(Project).where(func.lower(Project.name) == name.strip().lower())).first()
+    if project is None and len(name) == 36:
+        project = session.exec(select(Project).where(col(Project.id) == name)).first()
+    if project is None:
+        raise click.ClickException(f"No project {name!r}.")
+    return project
+
+
+@main.command("sync")
+@click.argument("project_name", metavar="PROJECT")
+@click.option("--full", is_flag=True, help="Walk the whole history window, not just what is new.")
+@click.option("--as", "email", default=None, help="Acting user's email (default: the first admin).")
+def sync_command(project_name: str, full: bool, email: str | None) -> None:
+    """Sync PROJECT's workflows and runs from GitHub now, and print what changed."""
+    from autodevhub.workflows import actions
+    from autodevhub.workflows.sync import sync_project
+
+    project_id = run_service(
+        lambda session: (
+            actions.authorize_sync(
+                session, identity_for(session, email), project_by_name(session, project_name).id
+            ).id
+        )
+    )
+    result = sync_project(project_id, full=full)
+    click.echo(
+        f"{result.state}: {result.message} {result.workflows} workflows; "
+        f"jobs read for {result.jobs_fetched} runs; {result.quota_used} API requests."
+    )
+    if result.state not in ("ok", "delayed"):
+        raise SystemExit(1)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run background jobs (sync, webhooks) from Redis; start as many as you like."""
+    from autodevhub.settings import get_settings
+
+    if not get_settings().redis_url:
+        raise click.ClickException("autodevhub worker needs REDIS_URL; without it the app runs jobs itself.")
+    from autodevhub.jobs_arq import create_worker
+
+    create_worker(burst=burst).run()
+
+
+@main.command("demo")
+def demo_command() -> None:
+    """Load a demo project with stories and 90 days of workflow runs (running it again adds nothing twice)."""
+    from autodevhub.workflows import demo
+
+    result = run_service(demo.load)
+    if result.admin_password:
+        click.echo(f"created admin {result.admin_email} with password {result.admin_password} (shown once)")
+    click.echo(
+        f"demo project {result.project_id}: {result.new_runs} new runs, {result.new_stories} new stories"
+    )
+
+
 if __name__ == "__main__":
     main()

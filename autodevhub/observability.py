@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -47,4 +48,13 @@ class MetricsMiddleware:
 
 def metrics_endpoint(_request: Request) -> Response:
     """Prometheus text exposition of every registered metric."""
+    register_collectors()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+@functools.cache
+def register_collectors() -> None:
+    """Gauges computed at scrape time (CI health and DORA per project), registered on the first scrape."""
+    from autodevhub.workflows.gauges import WorkflowCollector
+
+    REGISTRY.register(WorkflowCollector())

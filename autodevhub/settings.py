@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
+import re
 import secrets
 import sys
 from pathlib import Path
@@ -56,12 +57,19 @@ class Settings(BaseSettings):
 
     anthropic_api_key: str = Field("", validation_alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str = Field("", validation_alias="ANTHROPIC_BASE_URL")
+    anthropic_model: str = Field("claude-sonnet-5-5", validation_alias="ANTHROPIC_MODEL")
+    anthropic_timeout: float = Field(60.0, gt=0, le=600, validation_alias="ANTHROPIC_TIMEOUT")
+    anthropic_max_retries: int = Field(2, ge=0, le=10, validation_alias="ANTHROPIC_MAX_RETRIES")
     github_token: str = Field("", validation_alias="GITHUB_TOKEN")
     github_url: str = Field("https://github.com", validation_alias="GITHUB_URL")
     github_api_url: str = Field("https://api.github.com", validation_alias="GITHUB_API_URL")
     github_client_id: str = Field("", validation_alias="GITHUB_CLIENT_ID")
     github_client_secret: str = Field("", validation_alias="GITHUB_CLIENT_SECRET")
     github_webhook_secret: str = Field("", validation_alias="GITHUB_WEBHOOK_SECRET")
+    github_request_interval: float = Field(0.25, ge=0, le=10, validation_alias="GITHUB_REQUEST_INTERVAL")
+    github_max_wait: int = Field(60, ge=0, le=900, validation_alias="GITHUB_MAX_WAIT")
+    github_sync_days: int = Field(90, ge=1, le=400, validation_alias="GITHUB_SYNC_DAYS")
+    sync_interval_minutes: int = Field(15, ge=0, le=1440, validation_alias="AUTODEVHUB_SYNC_INTERVAL_MINUTES")
 
     rate_limit_login_account: str = Field("5/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT")
     rate_limit_login_ip: str = Field("20/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_IP")
@@ -74,6 +82,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("anthropic_model")
+    @classmethod
+    def _model_id(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}", value):
+            raise ValueError("must be a model id such as claude-sonnet-5-5")
+        return value
 
     @field_validator("allowed_origins")
     @classmethod

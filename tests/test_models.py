@@ -33,6 +33,7 @@ from autodevhub.models import (
     WorkflowState,
     utcnow,
 )
+from autodevhub.models.workflows import SyncState, WebhookDelivery, WorkflowJob, WorkflowSync
 
 NESTED_JSON = {"labels": ["auth", "ü"], "limits": {"max": 3, "ratio": 0.5}, "enabled": True, "none": None}
 
@@ -62,8 +63,8 @@ def make_project(owner: User, name: str = "Apollo") -> Project:
 
 
 def snapshot(row: SQLModel) -> dict:
-    """Column values, leaving out the id the database assigns to audit logs."""
-    return row.model_dump(exclude={"id"} if isinstance(row, AuditLog) else None)
+    """Column values, leaving out the ids the database assigns (audit logs, workflow jobs)."""
+    return row.model_dump(exclude={"id"} if isinstance(row, AuditLog | WorkflowJob) else None)
 
 
 def count(engine: Engine, model: type[SQLModel], *where) -> int:
@@ -80,10 +81,24 @@ def test_every_table_round_trips(engine: Engine) -> None:
     )
     workflow = Workflow(
         project_id=project.id,
+        github_id=2**40,
         name="CI",
-        configuration={"path": ".github/workflows/ci.yml"},
+        path=".github/workflows/ci.yml",
+        configuration={"dispatch_inputs": {"env": {"default": "staging"}}},
         status=WorkflowState.disabled_manually,
         execution_history={"runs": [1, 2]},
+    )
+    execution = WorkflowExecution(
+        project_id=project.id,
+        workflow_id=workflow.id,
+        github_run_id=2**40,
+        status=RunStatus.completed,
+        conclusion="success",
+        head_commit_time=utcnow(),
+        logs={"lines": ["ok"]},
+        artifacts={"coverage": {"percent": 91.5}},
+        completed_at=utcnow(),
+        duration_seconds=61.5,
     )
     audit = AuditLog(
         user_id=user.id,
@@ -115,12 +130,21 @@ def test_every_table_round_trips(engine: Engine) -> None:
             version_info={"sha": "abc123"},
         ),
         workflow,
-        WorkflowExecution(
-            workflow_id=workflow.id,
-            status=RunStatus.completed,
-            logs={"lines": ["ok"]},
-            artifacts={"coverage": {"percent": 91.5}},
-            completed_at=utcnow(),
+        execution,
+        WorkflowJob(
+            execution_id=execution.id,
+            project_id=project.id,
+            run_created_at=execution.created_at,
+            github_job_id=2**40,
+            run_attempt=2,
+            name="test",
+            conclusion="failure",
+        ),
+        WebhookDelivery(
+            delivery_id=str(uuid.uuid4()), event="push", repository="octo/apollo", payload=NESTED_JSON
+        ),
+        WorkflowSync(
+            project_id=project.id, state=SyncState.delayed, stats={"runs": 3}, delayed_until=utcnow()
         ),
         audit,
         UserSession(
@@ -189,7 +213,7 @@ def test_deleting_a_project_deletes_what_belongs_to_it(engine: Engine) -> None:
         UserStory(project_id=kept.id, feature_description="kept"),
         Documentation(project_id=doomed.id, doc_type="readme", title="README"),
         workflow,
-        WorkflowExecution(workflow_id=workflow.id),
+        WorkflowExecution(project_id=doomed.id, workflow_id=workflow.id),
     )
 
     with Session(engine) as session:

@@ -1,0 +1,108 @@
+"""REST routes for stories: thin, over the same services as the dashboard and the CLI."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+
+from autodevhub.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.models import StoryStatus
+from autodevhub.stories import queries, service
+
+router = APIRouter(prefix="/api/stories", tags=["stories"])
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+
+
+class StoryGenerate(BaseModel):
+    project_id: uuid.UUID
+    feature_description: str
+
+
+class StoryUpdate(BaseModel):
+    gherkin_output: str | None = None
+    status: StoryStatus | None = None
+
+
+class StoryPublic(BaseModel):
+    id: uuid.UUID
+    project_id: uuid.UUID
+    created_by: uuid.UUID | None
+    feature_description: str
+    gherkin_output: str
+    status: StoryStatus
+    confidence_score: float | None
+    metadata: dict[str, Any]
+    created_at: str
+    updated_at: str
+
+
+class StoryList(BaseModel):
+    items: list[StoryPublic]
+    total: int
+
+
+def _public(story) -> StoryPublic:
+    return StoryPublic.model_validate(service.story_public(story))
+
+
+@router.post("/generate", response_model=StoryPublic, status_code=201)
+def generate_story(
+    body: StoryGenerate, identity: CurrentIdentity, request: Request, session: DbSession
+) -> StoryPublic:
+    story = service.generate_story(
+        session, identity, body.project_id, body.feature_description, ip_address=client_ip(request)
+    )
+    return _public(story)
+
+
+@router.get("", response_model=StoryList)
+def list_stories(
+    identity: CurrentIdentity,
+    session: DbSession,
+    project_id: uuid.UUID | None = None,
+    status: StoryStatus | None = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    sort: str = "-created_at",
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> StoryList:
+    rows, total = queries.list_stories(
+        session, identity, project_id=project_id, status=status, q=q, sort=sort, limit=limit, offset=offset
+    )
+    return StoryList(items=[_public(story) for story in rows], total=total)
+
+
+@router.get("/{story_id}", response_model=StoryPublic)
+def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> StoryPublic:
+    return _public(queries.get_story(session, identity, story_id))
+
+
+@router.patch("/{story_id}", response_model=StoryPublic)
+def update_story(
+    story_id: uuid.UUID, body: StoryUpdate, identity: CurrentIdentity, request: Request, session: DbSession
+) -> StoryPublic:
+    fields = body.model_dump(exclude_unset=True, exclude_none=True)
+    story = service.update_story(session, identity, story_id, fields, ip_address=client_ip(request))
+    return _public(story)
+
+
+@router.delete("/{story_id}", status_code=204)
+def delete_story(
+    story_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
+) -> None:
+    service.delete_story(session, identity, story_id, ip_address=client_ip(request))
+
+
+@router.get(
+    "/{story_id}/feature",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "The story as a .feature file."}},
+)
+def feature_file(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> Response:
+    filename, text = queries.feature_file(session, identity, story_id)
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(text, media_type="text/plain; charset=utf-8", headers=headers)

@@ -1,0 +1,289 @@
+"""Stories: generate (the one pipeline), regenerate, edit, move through the workflow, delete. Each write
+checks the caller's project role, writes the row and its audit entry in the caller's transaction, then the
+cache.
+
+Pipeline: normalize -> rate limit -> cache lookup -> engine (Claude, or rules; rules when Claude fails) ->
+parse -> score (with similar stories) -> save + audit -> cache. `progress(event, detail)` reports stages
+("stage", name), Claude's streamed JSON ("delta", chunk) and fallbacks ("fallback", message); Claude's deltas
+arrive on the Claude client's thread.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from sqlmodel import Session
+
+from autodevhub import audit
+from autodevhub.auth.guard import parse_id, require_project
+from autodevhub.auth.permissions import Permission
+from autodevhub.auth.sessions import Identity
+from autodevhub.errors import Conflict, InvalidInput, NotFound, RateLimited
+from autodevhub.models import StoryStatus, UserStory, utcnow
+from autodevhub.ratelimit import get_limiter
+from autodevhub.settings import get_settings
+from autodevhub.stories import pipeline, scoring
+from autodevhub.stories.gherkin import check
+from autodevhub.stories.normalize import normalize_description
+from autodevhub.stories.similar import find_similar
+
+FLOW: dict[StoryStatus, set[StoryStatus]] = {
+    StoryStatus.draft: {StoryStatus.approved, StoryStatus.archived},
+    StoryStatus.approved: {StoryStatus.in_progress, StoryStatus.draft, StoryStatus.archived},
+    StoryStatus.in_progress: {StoryStatus.done, StoryStatus.approved, StoryStatus.archived},
+    StoryStatus.done: {StoryStatus.in_progress, StoryStatus.archived},
+    StoryStatus.archived: {StoryStatus.draft},
+}
+MUST_PARSE = {StoryStatus.approved, StoryStatus.in_progress, StoryStatus.done}
+MAX_GHERKIN = 50_000
+
+
+def story_public(story: UserStory) -> dict[str, Any]:
+    """The story as the API and the CLI show it."""
+    return {
+        "id": str(story.id),
+        "project_id": str(story.project_id),
+        "created_by": str(story.created_by) if story.created_by else None,
+        "feature_description": story.feature_description,
+        "gherkin_output": story.gherkin_output,
+        "status": story.status.value,
+        "confidence_score": story.confidence_score,
+        "metadata": story.story_metadata,
+        "created_at": story.created_at.isoformat(),
+        "updated_at": story.updated_at.isoformat(),
+    }
+
+
+def load_story(
+    session: Session, identity: Identity | None, story_id: object, permission: Permission
+) -> UserStory:
+    """The story, if the caller's role in its project grants `permission`."""
+    story = session.get(UserStory, parse_id(story_id, "Story"))
+    if story is None:
+        raise NotFound("Story not found.")
+    require_project(session, identity, permission, story.project_id)
+    return story
+
+
+def _rate_limit(identity: Identity) -> None:
+    decision = get_limiter().hit(get_settings().rate_limit_stories, "stories", str(identity.id))
+    if not decision.allowed:
+        raise RateLimited(decision.retry_after)
+
+
+def _scored(
+    session: Session,
+    project_id: uuid.UUID,
+    text: str,
+    parts: dict[str, Any],
+    hints: list[str],
+    exclude: Any = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    similar = find_similar(session, project_id, text, exclude=exclude)
+    return scoring.combine(parts, hints, similar), [s.as_dict() for s in similar]
+
+
+def _metadata(
+    session: Session,
+    project_id: uuid.UUID,
+    text: str,
+    draft: pipeline.Draft,
+    started: float,
+    exclude: Any = None,
+) -> dict[str, Any]:
+    score, similar = _scored(session, project_id, text, draft.parts, draft.hints, exclude)
+    return {
+        "engine": draft.engine,
+        "engine_reason": "fallback"
+        if draft.fallback
+        else "api_key"
+        if draft.engine == "claude"
+        else "no_api_key",
+        **({"fallback": draft.fallback} if draft.fallback else {}),
+        **draft.details,
+        "cache": draft.cache,
+        "parse": draft.parse,
+        "score": score,
+        "similar": similar,
+        "duplicate_of": score["duplicate_of"],
+        "timing": {"total_ms": round((time.perf_counter() - started) * 1000, 2)},
+        "edited": False,
+    }
+
+
+def generate_story(
+    session: Session,
+    identity: Identity | None,
+    project_id: object,
+    description: object,
+    *,
+    ip_address: str | None = None,
+    progress: pipeline.Progress | None = None,
+) -> UserStory:
+    """A new draft story for the description: cached for an hour per text, project and engine."""
+    started = time.perf_counter()
+    project = require_project(session, identity, Permission.STORY_WRITE, project_id)
+    text = normalize_description(description)
+    _rate_limit(identity)
+    settings = get_settings()
+    notify = progress or (lambda _event, _detail: None)
+    notify("stage", "cache")
+    draft = pipeline.lookup(settings, project.id, text) or pipeline.produce(settings, text, progress)
+    notify("stage", "save")
+    metadata = _metadata(session, project.id, text, draft, started)
+    story = UserStory(
+        project_id=project.id,
+        created_by=identity.id,
+        feature_description=text,
+        gherkin_output=draft.gherkin,
+        story_metadata=metadata,
+        confidence_score=metadata["score"]["total"],
+    )
+    session.add(story)
+    session.flush()
+    audit.record(
+        session,
+        "story.generate",
+        "story",
+        story.id,
+        user_id=identity.id,
+        ip_address=ip_address,
+        project_id=str(project.id),
+        engine=draft.engine,
+        cached=bool(draft.cache.get("hit")),
+        fallback=(draft.fallback or {}).get("reason"),
+        confidence=story.confidence_score,
+    )
+    pipeline.remember(settings, project.id, text, draft)
+    return story
+
+
+def regenerate_story(
+    session: Session,
+    identity: Identity | None,
+    story_id: object,
+    *,
+    description: object = None,
+    ip_address: str | None = None,
+    progress: pipeline.Progress | None = None,
+) -> UserStory:
+    """Replace a story's Gherkin with a fresh engine answer (never the cache); it goes back to draft."""
+    started = time.perf_counter()
+    story = load_story(session, identity, story_id, Permission.STORY_WRITE)
+    text = normalize_description(story.feature_description if description is None else description)
+    _rate_limit(identity)
+    settings = get_settings()
+    draft = pipeline.produce(settings, text, progress)
+    metadata = _metadata(session, story.project_id, text, draft, started, exclude=story.id)
+    previous = story.status
+    story.feature_description, story.gherkin_output = text, draft.gherkin
+    story.story_metadata, story.confidence_score = metadata, metadata["score"]["total"]
+    story.status, story.updated_at = StoryStatus.draft, utcnow()
+    session.add(story)
+    audit.record(
+        session,
+        "story.regenerate",
+        "story",
+        story.id,
+        user_id=identity.id,
+        ip_address=ip_address,
+        engine=draft.engine,
+        fallback=(draft.fallback or {}).get("reason"),
+        status_from=previous.value,
+        confidence=story.confidence_score,
+    )
+    pipeline.remember(settings, story.project_id, text, draft)
+    return story
+
+
+def _rescored(session: Session, story: UserStory, gherkin: str) -> dict[str, Any]:
+    if not isinstance(gherkin, str) or len(gherkin) > MAX_GHERKIN:
+        raise InvalidInput(f"The Gherkin must be text of at most {MAX_GHERKIN:,} characters.")
+    result = check(gherkin)
+    parts, hints = scoring.static_parts(story.feature_description, gherkin, result)
+    score, similar = _scored(session, story.project_id, story.feature_description, parts, hints, story.id)
+    return {
+        **story.story_metadata,
+        "parse": result.as_dict(),
+        "score": score,
+        "similar": similar,
+        "duplicate_of": score["duplicate_of"],
+        "edited": True,
+    }
+
+
+def _status(value: object) -> StoryStatus:
+    try:
+        return StoryStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in StoryStatus)
+        raise InvalidInput(f"Status must be one of {allowed}.") from None
+
+
+def update_story(
+    session: Session,
+    identity: Identity | None,
+    story_id: object,
+    fields: dict[str, Any],
+    *,
+    ip_address: str | None = None,
+) -> UserStory:
+    """Edit the Gherkin (re-parsed and re-scored) and/or move the status along FLOW; an unparseable story
+    can never be approved (nor be in progress or done)."""
+    story = load_story(session, identity, story_id, Permission.STORY_WRITE)
+    changed: list[str] = []
+    metadata = story.story_metadata
+    if "gherkin_output" in fields and fields["gherkin_output"] != story.gherkin_output:
+        metadata = _rescored(session, story, fields["gherkin_output"])
+        changed.append("gherkin_output")
+    previous = story.status
+    target = _status(fields["status"]) if fields.get("status") is not None else previous
+    if target != previous and target not in FLOW[previous]:
+        raise Conflict(f"A story cannot move from {previous.value} to {target.value}.")
+    if target in MUST_PARSE and not metadata.get("parse", {}).get("ok"):
+        first = (metadata.get("parse", {}).get("errors") or [{"line": 1, "message": "not parsed"}])[0]
+        raise InvalidInput(
+            f"An unparseable story cannot be {target.value.replace('_', ' ')}: "
+            f"line {first['line']}: {first['message']}. Fix the Gherkin or keep it in draft."
+        )
+    if "gherkin_output" in changed:
+        story.gherkin_output = fields["gherkin_output"]
+        story.story_metadata, story.confidence_score = metadata, metadata["score"]["total"]
+    if target != previous:
+        story.status = target
+        changed.append("status")
+    if changed:
+        story.updated_at = utcnow()
+        session.add(story)
+        transition = {"status_from": previous.value, "status_to": target.value} if target != previous else {}
+        audit.record(
+            session,
+            "story.update",
+            "story",
+            story.id,
+            user_id=identity.id,
+            ip_address=ip_address,
+            fields=changed,
+            confidence=story.confidence_score,
+            **transition,
+        )
+    return story
+
+
+def delete_story(
+    session: Session, identity: Identity | None, story_id: object, *, ip_address: str | None = None
+) -> None:
+    story = load_story(session, identity, story_id, Permission.STORY_DELETE)
+    audit.record(
+        session,
+        "story.delete",
+        "story",
+        story.id,
+        user_id=identity.id,
+        ip_address=ip_address,
+        project_id=str(story.project_id),
+        description=story.feature_description[:200],
+    )
+    session.delete(story)

@@ -1,0 +1,180 @@
+"""REST routes for workflows, runs, metrics, syncs and GitHub's webhook: thin, over the workflow services."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from autodevhub import jobs
+from autodevhub.db import session_scope
+from autodevhub.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.settings import get_settings
+from autodevhub.workflows import actions, service, webhooks
+
+Limit = Annotated[int, Query(ge=1, le=200)]
+Offset = Annotated[int, Query(ge=0)]
+Days = Annotated[int, Query(description="7, 30 or 90")]
+Text = Annotated[str | None, Query(max_length=255)]
+
+
+# Without Redis the app itself runs the periodic sync (when this API is served on its own; under Reflex,
+# which does not pass lifespan events to mounted apps, autodevhub.py registers the same hook).
+router = APIRouter(tags=["workflows"], lifespan=jobs.scheduler_lifespan)
+
+
+class ItemList(BaseModel):
+    items: list[dict[str, Any]]
+    total: int
+
+
+class SyncRequest(BaseModel):
+    full: bool = False
+
+
+class DispatchRequest(BaseModel):
+    ref: str = Field(min_length=1, max_length=255)
+    inputs: dict[str, str | bool | int | float] = Field(default_factory=dict)
+
+
+@router.get("/api/projects/{project_id}/workflows", response_model=ItemList)
+def list_workflows(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> ItemList:
+    items = service.list_workflows(session, identity, project_id)
+    return ItemList(items=items, total=len(items))
+
+
+@router.get("/api/projects/{project_id}/executions", response_model=ItemList)
+def list_executions(
+    project_id: uuid.UUID,
+    identity: CurrentIdentity,
+    session: DbSession,
+    workflow_id: uuid.UUID | None = None,
+    branch: Text = None,
+    event: Text = None,
+    run_status: Annotated[str | None, Query(alias="status", max_length=255)] = None,
+    conclusion: Text = None,
+    days: Annotated[int | None, Query(description="7, 30 or 90")] = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> ItemList:
+    items, total = service.list_executions(
+        session,
+        identity,
+        project_id,
+        workflow_id=workflow_id,
+        branch=branch,
+        event=event,
+        status=run_status,
+        conclusion=conclusion,
+        days=days,
+        limit=limit,
+        offset=offset,
+    )
+    return ItemList(items=items, total=total)
+
+
+@router.get("/api/projects/{project_id}/metrics")
+def project_metrics(
+    project_id: uuid.UUID,
+    identity: CurrentIdentity,
+    session: DbSession,
+    days: Days = 30,
+    workflow: uuid.UUID | None = None,
+    branch: Text = None,
+    event: Text = None,
+) -> dict[str, Any]:
+    return service.project_metrics(
+        session, identity, project_id, days=days, workflow_id=workflow, branch=branch, event=event
+    )
+
+
+@router.get("/api/projects/{project_id}/sync")
+def sync_status(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> dict[str, Any]:
+    return service.sync_status(session, identity, project_id)
+
+
+@router.post("/api/projects/{project_id}/sync", status_code=status.HTTP_202_ACCEPTED)
+def start_sync(
+    project_id: uuid.UUID,
+    identity: CurrentIdentity,
+    request: Request,
+    session: DbSession,
+    body: SyncRequest | None = None,
+) -> dict[str, Any]:
+    full = bool(body and body.full)
+    return actions.request_sync(session, identity, project_id, full=full, ip_address=client_ip(request))
+
+
+@router.post("/api/workflows/{workflow_id}/dispatch", status_code=status.HTTP_202_ACCEPTED)
+def dispatch(
+    workflow_id: uuid.UUID,
+    body: DispatchRequest,
+    identity: CurrentIdentity,
+    request: Request,
+    session: DbSession,
+) -> dict[str, Any]:
+    actions.dispatch(session, identity, workflow_id, body.ref, body.inputs, ip_address=client_ip(request))
+    return {"dispatched": True}
+
+
+@router.post("/api/executions/{execution_id}/rerun-failed", status_code=status.HTTP_202_ACCEPTED)
+def rerun_failed(
+    execution_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
+) -> dict[str, Any]:
+    actions.rerun_failed(session, identity, execution_id, ip_address=client_ip(request))
+    return {"rerun": True}
+
+
+@router.post("/api/executions/{execution_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
+def cancel(
+    execution_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
+) -> dict[str, Any]:
+    actions.cancel(session, identity, execution_id, ip_address=client_ip(request))
+    return {"cancelled": True}
+
+
+def _refuse(code: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=code)
+
+
+@router.post("/api/webhooks/github", status_code=status.HTTP_202_ACCEPTED)
+async def github_webhook(request: Request) -> JSONResponse:
+    """GitHub's deliveries: size, then signature, then JSON; each delivery id is applied once."""
+    length = request.headers.get("content-length", "")
+    if length and (not length.isdigit() or int(length) > webhooks.MAX_BODY_BYTES):
+        return _refuse(413, "The payload is larger than 25 MB.")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > webhooks.MAX_BODY_BYTES:
+            return _refuse(413, "The payload is larger than 25 MB.")
+    secret = get_settings().github_webhook_secret
+    if not webhooks.signature_valid(secret, bytes(body), request.headers.get("x-hub-signature-256")):
+        return _refuse(401, "Missing or invalid X-Hub-Signature-256.")
+    delivery = request.headers.get("x-github-delivery", "")
+    if not webhooks.DELIVERY_ID.match(delivery):
+        return _refuse(400, "Missing or invalid X-GitHub-Delivery.")
+    return await run_in_threadpool(_receive, delivery, request.headers.get("x-github-event", ""), bytes(body))
+
+
+def _receive(delivery: str, event: str, body: bytes) -> JSONResponse:
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return _refuse(400, "The payload is not valid JSON.")
+    if not isinstance(payload, dict):
+        return _refuse(400, "The payload must be a JSON object.")
+    if event == "ping":
+        return JSONResponse({"status": "pong"}, status_code=200)
+    if event not in webhooks.EVENTS:
+        return JSONResponse({"status": "ignored"}, status_code=202)
+    with session_scope() as session:
+        accepted = webhooks.accept(session, delivery, event, payload)
+    if not accepted:
+        return JSONResponse({"status": "duplicate"}, status_code=200)
+    return JSONResponse({"status": "queued"}, status_code=202)

@@ -1,0 +1,145 @@
+"""Pure functions from the metrics bundle (service.project_metrics) to plotly figures and DORA tiles."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+
+OUTCOME_COLORS = {
+    "success": "#2da44e",
+    "failure": "#cf222e",
+    "timed_out": "#bc4c00",
+    "startup_failure": "#a40e26",
+    "cancelled": "#8c959f",
+    "skipped": "#d0d7de",
+    "neutral": "#afb8c1",
+    "action_required": "#bf8700",
+    "in_progress": "#0969da",
+    "queued": "#54aeff",
+}
+NO_VALUE = "\u2013"  # an en dash
+BAND_COLORS = {"elite": "#2da44e", "high": "#54aeff", "medium": "#bf8700", "low": "#cf222e", None: "#8c959f"}
+LAYOUT = {
+    "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
+    "legend": {"orientation": "h", "y": -0.2},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+    "height": 320,
+}
+
+
+def format_duration(seconds: float | None) -> str:
+    """'45 s', '6.5 min', '3.2 h', '2.1 d'; an en dash without a value."""
+    if seconds is None:
+        return NO_VALUE
+    for limit, unit, size in ((60, "s", 1), (3600, "min", 60), (86_400, "h", 3600)):
+        if seconds < limit:
+            return f"{seconds / size:.0f} {unit}" if unit == "s" else f"{seconds / size:.1f} {unit}"
+    return f"{seconds / 86_400:.1f} d"
+
+
+def _days(window: dict[str, Any]) -> list[str]:
+    """Every UTC day of the window, so quiet days show as gaps rather than vanish."""
+    first: date = datetime.fromisoformat(window["since"]).date()
+    last: date = datetime.fromisoformat(window["until"]).date()
+    return [(first + timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def runs_per_day_figure(bundle: dict[str, Any]) -> go.Figure:
+    """Stacked bars: runs per day, one colour per conclusion (or status while running)."""
+    days = _days(bundle["window"])
+    counts: dict[str, dict[str, int]] = {}
+    for row in bundle["runs_per_day"]:
+        counts.setdefault(row["outcome"], {})[row["day"]] = row["count"]
+    order = [o for o in OUTCOME_COLORS if o in counts] + sorted(set(counts) - set(OUTCOME_COLORS))
+    figure = go.Figure(
+        [
+            go.Bar(
+                x=days,
+                y=[counts[o].get(d, 0) for d in days],
+                name=o.replace("_", " "),
+                marker_color=OUTCOME_COLORS.get(o, "#6e7781"),
+            )
+            for o in order
+        ]
+    )
+    figure.update_layout(title="Runs per day", barmode="stack", yaxis_title="runs", **LAYOUT)
+    return figure
+
+
+def duration_trend_figure(bundle: dict[str, Any]) -> go.Figure:
+    """Median and 95th percentile run duration per day, in minutes."""
+    trend = bundle["duration_trend"]
+    days = [t["day"] for t in trend]
+    figure = go.Figure(
+        [
+            go.Scatter(x=days, y=[t["p50"] / 60 for t in trend], name="p50", mode="lines+markers"),
+            go.Scatter(
+                x=days,
+                y=[t["p95"] / 60 for t in trend],
+                name="p95",
+                mode="lines+markers",
+                line={"dash": "dot"},
+            ),
+        ]
+    )
+    figure.update_layout(title="Run duration", yaxis_title="minutes", **LAYOUT)
+    return figure
+
+
+def success_rate_figure(bundle: dict[str, Any]) -> go.Figure:
+    """Success rate per workflow (successful / successful + failed), as horizontal bars."""
+    rows = [w for w in bundle["workflows"] if w["success_rate"] is not None]
+    rates = [round(100 * w["success_rate"], 1) for w in rows]
+    figure = go.Figure(
+        go.Bar(
+            x=rates,
+            y=[w["name"] for w in rows],
+            orientation="h",
+            text=[f"{rate:g} %" for rate in rates],
+            marker_color=[OUTCOME_COLORS["success" if rate >= 90 else "failure"] for rate in rates],
+        )
+    )
+    figure.update_layout(title="Success rate per workflow", xaxis={"range": [0, 100], "title": "%"}, **LAYOUT)
+    return figure
+
+
+def dora_tiles(bundle: dict[str, Any]) -> list[dict[str, str]]:
+    """The four DORA tiles: label, value text, band (elite/high/medium/low or empty) and its colour."""
+    dora = bundle["dora"]
+    frequency = dora["deployment_frequency"]["per_day"]
+    rate = dora["change_failure_rate"]["rate"]
+    values = {
+        "deployment_frequency": (
+            "Deployment frequency",
+            f"{frequency:.2f} / day" if frequency >= 1 else f"{frequency * 7:.1f} / week",
+            f"{dora['deployments']} deployments",
+        ),
+        "lead_time": ("Lead time for changes", format_duration(dora["lead_time"]["seconds"]), "median"),
+        "change_failure_rate": (
+            "Change failure rate",
+            NO_VALUE if rate is None else f"{100 * rate:.0f} %",
+            f"{dora['failed_deployments']} failed deployments",
+        ),
+        "time_to_restore": (
+            "Time to restore",
+            format_duration(dora["time_to_restore"]["seconds"]),
+            f"median of {dora['incidents']} incidents",
+        ),
+    }
+    tiles = []
+    for key, (label, value, detail) in values.items():
+        band = dora[key]["band"]
+        tiles.append(
+            {
+                "key": key,
+                "label": label,
+                "value": value,
+                "detail": detail,
+                "band": band or "",
+                "color": BAND_COLORS[band],
+            }
+        )
+    return tiles
