@@ -15,9 +15,9 @@ from autodevhub.auth import accounts, api_tokens, sessions
 from autodevhub.auth.web_session import (
     WEB_COOKIE,
     clear_session_cookie,
-    safe_next,
     same_origin,
-    set_session_cookie,
+    signed_in_redirect,
+    start_browser_session,
 )
 from autodevhub.deps import CurrentIdentity, DbSession, client_ip
 from autodevhub.errors import NotAuthenticated, ServiceError
@@ -152,18 +152,10 @@ def web_login(
         return _back_to("/login", "This sign-in form came from another site.")
     try:
         user = accounts.login_with_password(session, email, password, ip_address=client_ip(request))
-        _, raw = sessions.start_session(
-            session,
-            user,
-            SessionKind.web,
-            ip_address=client_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
+        raw = start_browser_session(session, user, request)
     except ServiceError as error:
         return _back_to("/login", error.message, email=email, next=next)
-    response = RedirectResponse(safe_next(next), status_code=status.HTTP_303_SEE_OTHER)
-    set_session_cookie(response, raw)
-    return response
+    return signed_in_redirect(next, raw)
 
 
 @router.post("/auth/web/signup", include_in_schema=False)
@@ -188,18 +180,10 @@ def web_signup(
             last_name=last_name,
             ip_address=client_ip(request),
         )
-        _, raw = sessions.start_session(
-            session,
-            user,
-            SessionKind.web,
-            ip_address=client_ip(request),
-            user_agent=request.headers.get("user-agent"),
-        )
+        raw = start_browser_session(session, user, request)
     except ServiceError as error:
         return _back_to("/signup", error.message, **keep)
-    response = RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
-    set_session_cookie(response, raw)
-    return response
+    return signed_in_redirect("/", raw)
 
 
 @router.post("/auth/web/logout", include_in_schema=False)

@@ -10,13 +10,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from autodevhub.auth import sessions
 from autodevhub.auth.github_login import login_with_github
-from autodevhub.auth.web_session import safe_next, set_session_cookie
+from autodevhub.auth.web_session import safe_next, signed_in_redirect, start_browser_session
 from autodevhub.deps import DbSession, client_ip
 from autodevhub.errors import ServiceError
 from autodevhub.integrations import github_oauth
-from autodevhub.models import SessionKind
 from autodevhub.settings import get_settings
 
 router = APIRouter(tags=["auth"])
@@ -73,9 +71,7 @@ async def github_callback(request: Request, session: DbSession) -> Response:
         raw = await run_in_threadpool(_sign_in, session, profile, request)
     except ServiceError as error:
         return _to_login(error.message)
-    response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
-    set_session_cookie(response, raw)
-    return response
+    return signed_in_redirect(target, raw)
 
 
 def _sign_in(session: Session, profile: github_oauth.GitHubProfile, request: Request) -> str:
@@ -89,11 +85,4 @@ def _sign_in(session: Session, profile: github_oauth.GitHubProfile, request: Req
         profile.orgs,
         ip_address=client_ip(request),
     )
-    _, raw = sessions.start_session(
-        session,
-        user,
-        SessionKind.web,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("user-agent"),
-    )
-    return raw
+    return start_browser_session(session, user, request)

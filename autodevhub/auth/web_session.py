@@ -6,9 +6,12 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import urlsplit
 
 from fastapi import Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from autodevhub.auth.sessions import WEB_SESSION_TTL
+from autodevhub.auth.sessions import WEB_SESSION_TTL, start_session
+from autodevhub.deps import client_ip
+from autodevhub.models import SessionKind, User
 from autodevhub.settings import get_settings
 
 WEB_COOKIE = "autodevhub_session"
@@ -24,6 +27,25 @@ def set_session_cookie(response: Response, raw_token: str) -> None:
         secure=get_settings().base_url.startswith("https://"),
         path="/",
     )
+
+
+def start_browser_session(session: Session, user: User, request: Request) -> str:
+    """A new web login session for the request's browser; returns the raw cookie token."""
+    _, raw = start_session(
+        session,
+        user,
+        SessionKind.web,
+        ip_address=client_ip(request),
+        user_agent=request.headers.get("user-agent"),
+    )
+    return raw
+
+
+def signed_in_redirect(target: str, raw_token: str) -> RedirectResponse:
+    """A full page load to `target` with the new cookie, so the websocket reconnects as the user."""
+    response = RedirectResponse(safe_next(target), status_code=303)
+    set_session_cookie(response, raw_token)
+    return response
 
 
 def clear_session_cookie(response: Response) -> None:
