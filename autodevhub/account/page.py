@@ -7,7 +7,7 @@ import reflex as rx
 from autodevhub.account.state import AccountState
 from autodevhub.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from autodevhub.auth.state import SessionState
-from autodevhub.ui import empty_state, page_header, template
+from autodevhub.ui import data_table, empty_state, page_header, template
 from autodevhub.ui.forms import card_section, feedback, text_field
 
 
@@ -208,16 +208,7 @@ def token_table() -> rx.Component:
         )
 
     headers = ("Name", "Created", "Last used", "Expires", "Status", "Actions")
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*(rx.table.column_header_cell(h) for h in headers))),
-            rx.table.body(rx.foreach(AccountState.tokens, row)),
-            variant="surface",
-            white_space="nowrap",
-        ),
-        overflow_x="auto",
-        width="100%",
-    )
+    return data_table(headers, AccountState.tokens, row, white_space="nowrap")
 
 
 def tokens() -> rx.Component:

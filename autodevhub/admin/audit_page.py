@@ -6,7 +6,7 @@ import reflex as rx
 
 from autodevhub.admin.audit_state import FILTER_INPUTS, AuditRow, AuditState
 from autodevhub.admin.users_page import ADMINS_ONLY
-from autodevhub.ui import page_header, template
+from autodevhub.ui import data_table, page_header, template
 from autodevhub.ui.forms import feedback, gated, text_field
 from autodevhub.ui.pagination import pagination
 
@@ -65,17 +65,7 @@ def audit_content() -> rx.Component:
     return rx.vstack(
         filter_form(),
         feedback(AuditState.error),
-        rx.box(
-            rx.table.root(
-                rx.table.header(rx.table.row(*(rx.table.column_header_cell(title) for title in COLUMNS))),
-                rx.table.body(rx.foreach(AuditState.entries, entry_row)),
-                variant="surface",
-                size="1",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        data_table(COLUMNS, AuditState.entries, entry_row, size="1"),
         pagination(AuditState, "audit entries"),
         spacing="4",
         width="100%",

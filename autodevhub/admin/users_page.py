@@ -6,7 +6,7 @@ import reflex as rx
 
 from autodevhub.admin.users_state import ADD_USER_INPUTS, USER_ROLES, UserRow, UsersState
 from autodevhub.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from autodevhub.ui import page_header, template
+from autodevhub.ui import data_table, page_header, template
 from autodevhub.ui.forms import card_section, feedback, gated, select_field, text_field
 from autodevhub.ui.pagination import pagination
 
@@ -88,17 +88,7 @@ def search_form() -> rx.Component:
 
 
 def users_table() -> rx.Component:
-    headers = ("Account", "Role", "Status", "Created", "")
-    return rx.box(
-        rx.table.root(
-            rx.table.header(rx.table.row(*(rx.table.column_header_cell(title) for title in headers))),
-            rx.table.body(rx.foreach(UsersState.users, user_row)),
-            variant="surface",
-            width="100%",
-        ),
-        width="100%",
-        overflow_x="auto",
-    )
+    return data_table(("Account", "Role", "Status", "Created", ""), UsersState.users, user_row)
 
 
 def add_user_form() -> rx.Component:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from autodevhub.projects.detail_state import ADD_MEMBER_EMAIL_INPUT, PROJECT_ROLES, MemberRow
 from autodevhub.projects.detail_state import ProjectDetailState as State
-from autodevhub.ui import page_header, template
+from autodevhub.ui import data_table, page_header, template
 from autodevhub.ui.forms import card_section, feedback, field_label, gated, select_field, text_field
 from autodevhub.ui.navigation import FOCUS_RING
 
@@ -139,20 +139,7 @@ def members_card() -> rx.Component:
     return card_section(
         "Members",
         feedback(State.member_error, State.member_notice),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *(rx.table.column_header_cell(title) for title in ("Email", "Name", "Role", "")),
-                    )
-                ),
-                rx.table.body(rx.foreach(State.members, member_row)),
-                variant="surface",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        data_table(("Email", "Name", "Role", ""), State.members, member_row),
         rx.cond(State.can_manage_members, add_member_form()),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub.projects.state import NEW_PROJECT_INPUTS, ProjectRow, ProjectsState
-from autodevhub.ui import empty_state
+from autodevhub.ui import data_table, empty_state
 from autodevhub.ui.forms import card_section, feedback, field_label, text_field
 from autodevhub.ui.navigation import FOCUS_RING
 from autodevhub.ui.pagination import pagination
@@ -28,22 +28,7 @@ def project_row(project: ProjectRow) -> rx.Component:
 
 def project_table() -> rx.Component:
     return rx.vstack(
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Project"),
-                        rx.table.column_header_cell("Repository"),
-                        rx.table.column_header_cell("Description"),
-                    )
-                ),
-                rx.table.body(rx.foreach(ProjectsState.projects, project_row)),
-                variant="surface",
-                width="100%",
-            ),
-            width="100%",
-            overflow_x="auto",
-        ),
+        data_table(("Project", "Repository", "Description"), ProjectsState.projects, project_row),
         pagination(ProjectsState, "projects"),
         spacing="3",
         width="100%",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import reflex as rx
 
@@ -123,4 +123,21 @@ def link_button(label: str, href: str, icon: str = "arrow-right", variant: str =
         as_child=True,
         variant=variant,
         size="2",
+    )
+
+
+def data_table(
+    headers: Sequence[str], items: rx.Var, render_row: Callable[[rx.Var], rx.Component], **table_props
+) -> rx.Component:
+    """A surface table of `items`, one `render_row` each; scrolls sideways inside its box when narrow."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*(rx.table.column_header_cell(title) for title in headers))),
+            rx.table.body(rx.foreach(items, render_row)),
+            variant="surface",
+            width="100%",
+            **table_props,
+        ),
+        width="100%",
+        overflow_x="auto",
     )
