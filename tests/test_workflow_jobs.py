@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import hmac
 import json
@@ -108,7 +109,9 @@ def test_arq_worker_runs_syncs_and_retries_after_github_failed(worker, github_pr
     assert jobs.enqueue(SYNC, str(project_id), job_id=job_id) is True
     assert jobs.enqueue(SYNC, str(project_id), job_id=job_id) is False  # one sync per project at a time
     worker()
-    result, tries = asyncio.run(_result(redis_url, job_id, timeout=90))
+    # In its own thread: a browser test earlier in the session may leave Playwright's loop running here.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        result, tries = pool.submit(asyncio.run, _result(redis_url, job_id, timeout=90)).result()
 
     assert (result["state"], result["new_runs"], tries) == ("ok", 3, 2)  # retried after the back-off
     assert set(stored_runs(project_id)) == {1, 2, 3}
