@@ -35,10 +35,13 @@ class Account:
 ADMIN = Account("ada@example.com", "analytical engine 1843", "Ada", "Lovelace")
 
 
-def create_account(app: LiveApp, first_name: str, last_name: str, password: str | None = PASSWORD) -> Account:
-    """A member account with a fresh email, made with `autodevhub user create` on the app's data."""
+def create_account(
+    app: LiveApp, first_name: str, last_name: str, password: str | None = PASSWORD, role: str = "member"
+) -> Account:
+    """An account with a fresh email, made with `autodevhub user create` on the app's data."""
     email = f"{first_name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    command = [str(CLI), "user", "create", email, "--first-name", first_name, "--last-name", last_name]
+    command = [str(CLI), "user", "create", email, "--role", role]
+    command += ["--first-name", first_name, "--last-name", last_name]
     subprocess.run(
         [*command, "--password-stdin"] if password else command,
         input=f"{password}\n" if password else "",
