@@ -15,6 +15,7 @@ config = rx.Config(
     api_url=settings.base_url,
     deploy_url=settings.base_url,
     cors_allowed_origins=settings.cors_origins,
+    trusted_proxy_hops=settings.trusted_proxy_hops,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[

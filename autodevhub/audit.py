@@ -59,7 +59,7 @@ def search(
     if user_id is not None:
         query = query.where(AuditLog.user_id == user_id)
     if action:
-        query = query.where(col(AuditLog.action).startswith(action))
+        query = query.where(col(AuditLog.action).startswith(action, autoescape=True))
     if resource_type:
         query = query.where(AuditLog.resource_type == resource_type)
     if resource_id:

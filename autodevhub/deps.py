@@ -33,6 +33,14 @@ DbSession = Annotated[Session, Depends(db_session)]
 
 
 def client_ip(request: Request) -> str:
+    """The caller's address; behind N trusted proxies, the Nth entry from the right of X-Forwarded-For.
+
+    The same rule as Reflex's own (rxconfig passes the same setting), so the UI and the API agree.
+    """
+    hops = get_settings().trusted_proxy_hops
+    forwarded = [ip.strip() for ip in request.headers.get("x-forwarded-for", "").split(",") if ip.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
     return request.client.host if request.client else "unknown"
 
 

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     port: int = Field(3000, ge=1, le=65535, validation_alias="AUTODEVHUB_PORT")
     data_dir: Path = Field(Path("data"), validation_alias="AUTODEVHUB_DATA_DIR")
     public_url: str = Field("", validation_alias="AUTODEVHUB_PUBLIC_URL")
+    trusted_proxy_hops: int = Field(0, ge=0, le=10, validation_alias="AUTODEVHUB_TRUSTED_PROXY_HOPS")
     allowed_origins: str = Field("", validation_alias="AUTODEVHUB_ALLOWED_ORIGINS")
     secret_key: str = Field("", validation_alias="AUTODEVHUB_SECRET_KEY")
 

@@ -236,3 +236,43 @@ def test_only_same_site_paths_are_followed_after_login(target, followed):
     from autodevhub.auth.web_session import safe_next
 
     assert safe_next(target) == followed
+
+
+def test_guessing_the_current_password_is_rate_limited(app_db, monkeypatch):
+    from autodevhub.auth import accounts
+    from autodevhub.errors import InvalidInput, RateLimited
+
+    monkeypatch.setenv("AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT", "2/minute")
+    get_settings.cache_clear()
+    user = make_user("ada@example.com")
+    new = "a brand new passphrase"
+    with Session(get_engine()) as session:
+        for _ in range(2):
+            with pytest.raises(InvalidInput):
+                accounts.change_password(session, user.id, "wrong guess", new, ip_address="10.0.0.1")
+        with pytest.raises(RateLimited):
+            accounts.change_password(session, user.id, PASSWORD, new, ip_address="10.0.0.1")
+
+
+def test_client_ip_behind_trusted_proxies(client, monkeypatch):
+    make_user("ada@example.com")
+    forwarded = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7"}
+    client.post("/auth/login", json={"email": "ada@example.com", "password": "x" * 12}, headers=forwarded)
+    monkeypatch.setenv("AUTODEVHUB_TRUSTED_PROXY_HOPS", "2")
+    get_settings.cache_clear()
+    client.post("/auth/login", json={"email": "ada@example.com", "password": "x" * 12}, headers=forwarded)
+    with Session(get_engine()) as session:
+        ips = [row.ip_address for row in session.exec(select(AuditLog).order_by(AuditLog.id)).all()][-2:]
+    assert ips == ["testclient", "203.0.113.9"]
+
+
+def test_audit_action_filter_treats_wildcards_literally(app_db):
+    from autodevhub import audit
+    from autodevhub.auth.sessions import identity_of
+
+    admin = make_user("ada@example.com")
+    with Session(get_engine()) as session:
+        audit.record(session, "auth.login", "user", admin.id, user_id=admin.id)
+        session.commit()
+        assert audit.search(session, identity_of(admin), action="auth.")[1] >= 1
+        assert audit.search(session, identity_of(admin), action="%")[1] == 0

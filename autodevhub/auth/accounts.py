@@ -146,12 +146,19 @@ def login_with_password(session: Session, email: object, password: object, *, ip
 def change_password(
     session: Session, user_id: uuid.UUID, current: object, new: object, *, ip_address: str | None
 ) -> None:
-    """Replace the password after checking the current one (GitHub-only accounts may set a first one)."""
+    """Replace the password after checking the current one, under the per-account login limit.
+
+    GitHub-only accounts may set a first password without one.
+    """
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("Account not found.")
-    if user.password_hash and not (isinstance(current, str) and verify_password(user.password_hash, current)):
-        raise InvalidInput("Current password is incorrect.")
+    if user.password_hash:
+        decision = get_limiter().hit(get_settings().rate_limit_login_account, "password_change", str(user.id))
+        if not decision.allowed:
+            raise RateLimited(decision.retry_after)
+        if not (isinstance(current, str) and verify_password(user.password_hash, current)):
+            raise InvalidInput("Current password is incorrect.")
     user.password_hash = hash_password(require_valid_password(new))
     session.add(user)
     audit.record(session, "user.password_change", "user", user.id, user_id=user.id, ip_address=ip_address)
