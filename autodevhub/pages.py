@@ -7,6 +7,8 @@ from autodevhub.dashboard import page as dashboard_page  # noqa: F401
 from autodevhub.documentation import page as documentation_page  # noqa: F401
 from autodevhub.projects import detail_page as project_detail_page  # noqa: F401
 from autodevhub.settings_page import page as settings_page  # noqa: F401
+from autodevhub.stories import detail_page as story_detail_page  # noqa: F401
+from autodevhub.stories import generator_page as story_generator_page  # noqa: F401
 from autodevhub.stories import page as stories_page  # noqa: F401
 from autodevhub.ui import add_pages
 from autodevhub.workflows import page as workflows_page  # noqa: F401

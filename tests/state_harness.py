@@ -41,6 +41,7 @@ from autodevhub.db import get_engine
 from autodevhub.models import SessionKind, UserRole
 from autodevhub.projects import members, service
 from autodevhub.settings import get_settings
+from autodevhub.stories import service as stories
 from autodevhub.ui.template import registered_pages
 from tests.helpers import make_user
 
@@ -186,13 +187,14 @@ class Tab:
 
         self._run(run())
 
-    def open(self, route: str, **params: str) -> Tab:
-        """Navigate to `route` (dynamic segments filled from `params`) as a browser connecting to it."""
+    def open(self, route: str, storage: dict[str, Any] | None = None, **params: str) -> Tab:
+        """Navigate to `route` (dynamic segments filled from `params`) as a browser connecting to it;
+        `storage` is what the browser holds in client storage ({"module.State.var": value})."""
         self.route, self.query = route, dict(params)
         self.path = route
         for key, value in params.items():
             self.path = self.path.replace(f"[{key}]", value)
-        self._dispatch(HYDRATE, {})
+        self._dispatch(HYDRATE, {"vars": storage} if storage else {})
         return self
 
     def send(self, handler: EventHandler | str, **payload: Any) -> Tab:
@@ -230,7 +232,8 @@ def db_fingerprint() -> dict[str, tuple[int, str]]:
 
 @dataclasses.dataclass(frozen=True)
 class World:
-    """Real rows made through the services: users of every role, projects, members, sessions, tokens."""
+    """Real rows made through the services: users of every role, projects, members, sessions, tokens,
+    a story in each project."""
 
     admin_id: str
     owner_id: str
@@ -239,7 +242,11 @@ class World:
     project_id: str
     hidden_project_id: str
     owner_token_id: str
+    story_id: str
+    hidden_story_id: str
     cookies: dict[str, str]
+    # A workflow and its failed and running runs, for tests that link the project to a (fake) GitHub.
+    workflow_ids: tuple[str, ...] = ()
 
     @property
     def user_ids(self) -> list[str]:
@@ -248,7 +255,15 @@ class World:
     @property
     def ids(self) -> list[str]:
         """Every id a handler argument could plausibly name."""
-        return [*self.user_ids, self.project_id, self.hidden_project_id, self.owner_token_id]
+        return [
+            *self.user_ids,
+            self.project_id,
+            self.hidden_project_id,
+            self.owner_token_id,
+            self.story_id,
+            self.hidden_story_id,
+            *self.workflow_ids,
+        ]
 
 
 # Text only the rows below hold: finding it in a tab's vars means the tab was shown that data.
@@ -262,6 +277,8 @@ SECRETS = {
     "hidden_project": "Hermes Hidden",
     "hidden_description": "admin-only skunkworks",
     "owner_token": "owner-ci-token",
+    "story": "Flight controllers abort the lunar descent when the fuel margin drops below sixty seconds",
+    "hidden_story": "Skunkworks engineers reconcile the classified quantum ledger before every audit",
 }
 
 
@@ -288,6 +305,8 @@ def build_world() -> World:
             {"name": SECRETS["hidden_project"], "description": SECRETS["hidden_description"]},
         )
         token, _ = api_tokens.create_token(session, owner.id, SECRETS["owner_token"])
+        story = stories.generate_story(session, identity_of(member), project.id, SECRETS["story"])
+        hidden_story = stories.generate_story(session, as_admin, hidden.id, SECRETS["hidden_story"])
         policy.set_signup_mode(session, as_admin, "invite", ip_address="198.51.100.2")
         cookies = {}
         for role, user in (("admin", admin), ("owner", owner), ("member", member), ("viewer", viewer)):
@@ -302,5 +321,7 @@ def build_world() -> World:
             project_id=str(project.id),
             hidden_project_id=str(hidden.id),
             owner_token_id=str(token.id),
+            story_id=str(story.id),
+            hidden_story_id=str(hidden_story.id),
             cookies=cookies,
         )

@@ -7,16 +7,19 @@ Auto setters are off, and `setvar`/`update_vars_internal` cannot set any var.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import itertools
 import json
 import re
 import typing
+import uuid
 
 import pytest
 from reflex.event import EventHandler
 from reflex.state import State, UpdateVarsInternalState
 from reflex_base.config import get_config
+from reflex_base.constants.state import FIELD_MARKER
 from reflex_base.utils.format import format_event_handler
 
 from tests.helpers import PASSWORD
@@ -30,6 +33,7 @@ from tests.state_harness import (
     page_of,
     registered_handlers,
 )
+from tests.workflow_helpers import github_world_fixture, link_world  # noqa: F401 (fixture)
 
 # Public handlers, each with why it may run for anyone. Keys: module.State.handler.
 ALLOW_LIST = {
@@ -39,12 +43,17 @@ ALLOW_LIST = {
     "reflex.state.OnLoadInternalState.on_load_internal": "Reflex: queues the current page's on_load handlers",
     "reflex.state.OnLoadInternalState.set_is_hydrated": "Reflex: the same flag, set from a leaf state",
     "reflex.state.UpdateVarsInternalState.update_vars_internal": "Reflex: sets rx.Cookie/LocalStorage vars "
-    "only (the app has none); tested below",
+    "only (CLIENT_STORAGE below); tested below",
     "reflex.state.FrontendEventExceptionState.handle_frontend_exception": "Reflex: logs a browser error",
     "autodevhub.auth.state.SessionState.load_session": "on_load, public pages: who the cookie belongs to",
     "autodevhub.auth.state.SessionState.require_login": "on_load, protected pages: anonymous go to /login",
     "autodevhub.auth.page_state.LoginState.load": "on_load of /login: its query string and sign-up mode",
     "autodevhub.auth.page_state.SignupState.load": "on_load of /signup: its query string and sign-up mode",
+}
+# Client storage vars hold what the browser keeps and may rewrite at will: never identity, never trusted.
+CLIENT_STORAGE = {
+    "autodevhub.stories.state.StoryGeneratorState.draft": "the user's own unsent feature description and "
+    "last project, restored only for the account that typed it (a hash of its id) and validated like input",
 }
 # Every state's `setvar` is Reflex's generic setter: it calls set_<var>, which does not exist (tested below).
 SETVAR = "setvar"
@@ -102,6 +111,12 @@ def forms(world: World) -> list[dict[str, str]]:
         "token_days": "30",
         "first_name": "Eve",
         "last_name": "Intruder",
+        "feature_description": "Intruders export every customer's invoices as a CSV file to sell them",
+        "project_id": world.project_id,
+        "gherkin": "Feature: Intruders\n  Scenario: Rob\n    Given a shop\n    When I rob it\n    Then I win",
+        "q": "flight",
+        "workflow_id": world.workflow_ids[0] if world.workflow_ids else "",
+        "ref": "main",
     }
     return [common, {**common, "email": "intruder@example.test", "role": "admin"}]
 
@@ -113,6 +128,8 @@ def values_for(name: str, hint: object, world: World) -> list[object]:
         return [*forms(world), {}, "not a form", None]
     if name == "role":
         return ["owner", "admin", "viewer", None]
+    if name == "status":
+        return ["approved", "archived", "in_progress", "all", None, "pwned"]
     if hint is bool or name == "active":
         return [True, False, "yes"]
     if hint is int:
@@ -132,6 +149,8 @@ def candidate_args(handler: EventHandler, world: World) -> list[dict[str, object
 def route_params(route: str, world: World) -> list[dict[str, str]]:
     if "[project_id]" in route:
         return [{"project_id": world.project_id}, {"project_id": world.hidden_project_id}]
+    if "[story_id]" in route:
+        return [{"story_id": world.story_id}, {"story_id": world.hidden_story_id}]
     return [{}]
 
 
@@ -184,8 +203,12 @@ def sweep(world: World, name: str, cookie: str, check_vars: bool, secrets: list[
 
 
 @pytest.fixture
-def world(app_db) -> World:
-    return build_world()
+def world(app_db, github_world) -> World:
+    """The project is on the fake GitHub's repository, with a workflow and a failed and a running run."""
+    world = build_world()
+    linked = link_world(uuid.UUID(world.project_id), github_world)
+    ids = tuple(str(linked[key]) for key in ("workflow_id", "failed_id", "running_id"))
+    return dataclasses.replace(world, workflow_ids=ids)
 
 
 def test_auto_setters_are_off() -> None:
@@ -199,6 +222,13 @@ def test_allow_list_matches_the_registered_handlers() -> None:
     keys = {key_of(handler) for handler in HANDLERS.values()}
     assert not set(ALLOW_LIST) - keys, "allow-listed handlers the app no longer has"
     assert not set(VIEWER_SELF_SERVICE) - keys
+    client = {
+        f"{state.__module__}.{state.__qualname__}.{name}"
+        for state in all_states()
+        for name in state.get_fields()
+        if state._is_client_storage(name) and name in state.__annotations__
+    }
+    assert client == set(CLIENT_STORAGE), "client storage vars without a reason, or reasons without a var"
     in_tree = {f"{state.get_full_name()}.{fn}" for state in all_states() for fn in state.event_handlers}
     assert in_tree == set(HANDLERS), "the registry and the state tree disagree"
     assert {"ProjectsState.create_project", "UsersState.add_user", "AuditState.load_audit"} <= {
@@ -216,7 +246,10 @@ def test_handler_refuses_an_anonymous_client(world: World, name: str) -> None:
     "name", [n for n in PROTECTED if key_of(HANDLERS[n]) not in VIEWER_SELF_SERVICE], ids=short
 )
 def test_a_signed_in_viewer_changes_nothing(world: World, name: str) -> None:
-    hidden = [SECRETS[key] for key in ("admin", "hidden_project", "hidden_description", "owner_token")]
+    hidden = [
+        SECRETS[key]
+        for key in ("admin", "hidden_project", "hidden_description", "owner_token", "hidden_story")
+    ]
     changed = sweep(world, name, cookie=world.cookies["viewer"], check_vars=False, secrets=hidden)
     assert changed == []
 
@@ -232,6 +265,16 @@ WRITERS = [
     "UsersState.change_role",
     "UsersState.deactivate",
     "InstanceSettingsState.save_settings",
+    "StoryGeneratorState.generate",
+    "StoryGeneratorState.regenerate",
+    "StoryGeneratorState.discard",
+    "StoryDetailState.save_gherkin",
+    "StoryDetailState.change_status",
+    "StoryDetailState.delete_story",
+    "WorkflowsState.dispatch_workflow",
+    "WorkflowsState.rerun_failed_jobs",
+    "WorkflowsState.cancel_run",
+    "WorkflowsState.sync_now",
 ]
 
 
@@ -245,12 +288,27 @@ def test_the_same_payloads_work_for_an_admin(world: World, writer: str) -> None:
 @pytest.mark.parametrize("who", ["anonymous", "viewer", "admin"])
 def test_setvar_and_update_vars_internal_set_nothing(world: World, who: str) -> None:
     """No set_<var> exists, so setvar fails for every var; update_vars_internal and hydrate_and_load
-    apply browser-sent vars to client storage (rx.Cookie, rx.LocalStorage) only, and the app has none."""
+    apply browser-sent vars to client storage (rx.Cookie, rx.LocalStorage) only: the CLIENT_STORAGE vars,
+    whose browser-written values change no other var."""
     cookie = world.cookies.get(who, "")
     update_vars = format_event_handler(UpdateVarsInternalState.event_handlers["update_vars_internal"])
     for state in all_states():
         names = [*state.get_fields(), *state.computed_vars]
         backend = [name for name in names if name.startswith("_")]
+        client = {name for name in state.get_fields() if state._is_client_storage(name)}
+        assert {f"{state.__module__}.{state.__qualname__}.{name}" for name in client} <= set(CLIENT_STORAGE)
+
+        def shown(snapshot: dict[str, dict], state=state, client=client) -> dict[str, dict]:
+            seen = visible(snapshot)
+            return {
+                **seen,
+                state.get_full_name(): {
+                    k: v
+                    for k, v in seen[state.get_full_name()].items()
+                    if k.removesuffix(FIELD_MARKER) not in client
+                },
+            }
+
         with Tab(cookie=cookie) as tab:
             tab.open(page_of(state), **route_params(page_of(state), world)[0])
             before = tab.snapshot()
@@ -264,7 +322,7 @@ def test_setvar_and_update_vars_internal_set_nothing(world: World, who: str) -> 
                 )
             pwned = {f"{state.get_full_name()}.{var}": "pwned" for var in names}
             tab.send(update_vars, vars=pwned)
-            assert visible(tab.snapshot()) == visible(before), f"{state.__name__} changed"
+            assert shown(tab.snapshot()) == shown(before), f"{state.__name__} changed"
             tab.send(f"{State.get_full_name()}.hydrate_and_load", vars=pwned)  # reloads the page, too
-            assert "pwned" not in json.dumps(tab.snapshot(), default=str)
+            assert "pwned" not in json.dumps(shown(tab.snapshot()), default=str)
             assert {name: getattr(tab.state(state), name) for name in backend} == hidden
