@@ -185,7 +185,7 @@ def test_periodic_run_syncs_every_linked_project_and_requeues_lost_webhooks(gith
         session.commit()
 
     jobs.run_periodic()
-    assert jobs.local_runner().wait_idle(30)
+    assert jobs.local_runner().wait_idle(60)  # a sync that raced the webhook job retries after 5, 10, 20 s
 
     assert set(stored_runs(github_project.project_id)) == {11, 12}
     with Session(get_engine()) as session:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import timedelta
 from itertools import islice
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from autodevhub.db import session_scope
@@ -69,7 +69,9 @@ def sync_project(project_id: uuid.UUID | str, *, full: bool = False) -> SyncResu
     except github.GitHubError as error:
         run.result.state, run.result.message = SyncState.failed.value, error.message
         run.result.retryable = isinstance(error, github.GitHubDown)
-    except IntegrityError:  # a webhook stored the same run first; the retry finds it stored
+    # A webhook stored the same run first, or (SQLite) wrote between our read and our write: the retry
+    # finds the database as it now is.
+    except (IntegrityError, OperationalError):
         run.result.state, run.result.retryable = SyncState.failed.value, True
         run.result.message = "Runs changed while syncing; the sync will run again."
     except Exception:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import col, select
 
 from autodevhub import jobs
@@ -34,7 +34,7 @@ def sync(project_id: str, full: bool = False) -> dict:
 def webhook(delivery_id: str) -> str:
     try:
         return webhooks.process(delivery_id)
-    except IntegrityError as error:  # another delivery (or the sync) stored the same run a moment ago
+    except (IntegrityError, OperationalError) as error:  # another job stored the same run a moment ago
         raise jobs.RetryLater("run stored concurrently", defer=1) from error
 
 
