@@ -7,7 +7,7 @@ import reflex as rx
 from autodevhub.account.state import AccountState
 from autodevhub.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from autodevhub.auth.state import SessionState
-from autodevhub.ui import data_table, empty_state, page_header, template
+from autodevhub.ui import confirm_dialog, data_table, empty_state, page_header, template
 from autodevhub.ui.forms import card_section, feedback, text_field
 
 
@@ -159,33 +159,14 @@ def token_form() -> rx.Component:
 
 def revoke_button(token: rx.Var) -> rx.Component:
     """Revoke, after a confirmation naming the token."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(
-                "Revoke", size="1", variant="soft", color_scheme="red", aria_label="Revoke " + token["name"]
-            )
+    return confirm_dialog(
+        rx.button(
+            "Revoke", size="1", variant="soft", color_scheme="red", aria_label="Revoke " + token["name"]
         ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Revoke “" + token["name"] + "”?"),
-            rx.alert_dialog.description(
-                "Programs using this token will be refused at once. This cannot be undone.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Revoke token",
-                        color_scheme="red",
-                        on_click=AccountState.revoke_token(token["id"]),
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="1rem",
-            ),
-            max_width="28rem",
-        ),
+        "Revoke “" + token["name"] + "”?",
+        "Programs using this token will be refused at once. This cannot be undone.",
+        "Revoke token",
+        AccountState.revoke_token(token["id"]),
     )
 
 

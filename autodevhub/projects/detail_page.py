@@ -6,7 +6,7 @@ import reflex as rx
 
 from autodevhub.projects.detail_state import ADD_MEMBER_EMAIL_INPUT, PROJECT_ROLES, MemberRow
 from autodevhub.projects.detail_state import ProjectDetailState as State
-from autodevhub.ui import data_table, page_header, template
+from autodevhub.ui import confirm_dialog, data_table, page_header, template
 from autodevhub.ui.forms import card_section, feedback, field_label, gated, select_field, text_field
 from autodevhub.ui.navigation import FOCUS_RING
 
@@ -149,24 +149,12 @@ def delete_card() -> rx.Component:
     return card_section(
         "Delete project",
         rx.text("Deleting removes the project with its stories, workflows and docs.", size="2"),
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Delete project…", color_scheme="red", variant="soft")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Delete " + State.name + "?"),
-                rx.alert_dialog.description(
-                    "The project, its stories, workflows and docs are deleted for everyone. "
-                    "This cannot be undone."
-                ),
-                rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(
-                        rx.button("Delete project", color_scheme="red", on_click=State.delete_project)
-                    ),
-                    justify="end",
-                    spacing="3",
-                    margin_top="1rem",
-                ),
-            ),
+        confirm_dialog(
+            rx.button("Delete project…", color_scheme="red", variant="soft"),
+            "Delete " + State.name + "?",
+            "The project, its stories, workflows and docs are deleted for everyone. This cannot be undone.",
+            "Delete project",
+            State.delete_project,
         ),
     )
 

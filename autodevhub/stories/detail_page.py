@@ -16,7 +16,7 @@ from autodevhub.stories.components import (
 from autodevhub.stories.detail_state import StoryDetailState as State
 from autodevhub.stories.editor import editor, parse_status
 from autodevhub.stories.lifecycle import HistoryRow, StatusMove
-from autodevhub.ui import page_header, template
+from autodevhub.ui import confirm_dialog, page_header, template
 from autodevhub.ui.forms import card_section, feedback, gated
 from autodevhub.ui.navigation import FOCUS_RING
 
@@ -156,21 +156,12 @@ def delete_card() -> rx.Component:
     return card_section(
         "Delete story",
         rx.text("Deleting removes the story for everyone; its audit entries stay.", size="2"),
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Delete story…", color_scheme="red", variant="soft")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Delete “" + State.story.title + "”?"),
-                rx.alert_dialog.description("The story is deleted for everyone. This cannot be undone."),
-                rx.hstack(
-                    rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                    rx.alert_dialog.action(
-                        rx.button("Delete story", color_scheme="red", on_click=State.delete_story)
-                    ),
-                    justify="end",
-                    spacing="3",
-                    margin_top="1rem",
-                ),
-            ),
+        confirm_dialog(
+            rx.button("Delete story…", color_scheme="red", variant="soft"),
+            "Delete “" + State.story.title + "”?",
+            "The story is deleted for everyone. This cannot be undone.",
+            "Delete story",
+            State.delete_story,
         ),
     )
 

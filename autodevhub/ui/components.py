@@ -141,3 +141,29 @@ def data_table(
         width="100%",
         overflow_x="auto",
     )
+
+
+def confirm_dialog(
+    trigger: rx.Component,
+    title: rx.Var | str,
+    description: rx.Var | str,
+    confirm_label: str,
+    on_confirm: rx.EventHandler | rx.event.EventSpec,
+    cancel_label: str = "Cancel",
+) -> rx.Component:
+    """`trigger` opens a dialog that asks before a destructive action runs."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(trigger),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description, size="2"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button(cancel_label, variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(rx.button(confirm_label, color_scheme="red", on_click=on_confirm)),
+                justify="end",
+                spacing="3",
+                margin_top="1rem",
+            ),
+            max_width="28rem",
+        ),
+    )

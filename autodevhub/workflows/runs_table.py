@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from autodevhub.ui import confirm_dialog
 from autodevhub.ui.navigation import FOCUS_RING
 from autodevhub.ui.pagination import pagination
 from autodevhub.workflows.components import CLIPPED
@@ -44,22 +45,13 @@ def status_badge(run: RunRow) -> rx.Component:
 
 def confirm_action(label: str, icon: str, title: str, body, confirm: str, on_confirm) -> rx.Component:
     """A small button that asks before it acts (an alert dialog)."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.trigger(
-            rx.button(rx.icon(icon, size=12, aria_hidden="true"), label, size="1", variant="soft")
-        ),
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(title),
-            rx.alert_dialog.description(body, size="2"),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button(confirm, on_click=on_confirm, color_scheme="red")),
-                spacing="3",
-                justify="end",
-                margin_top="1rem",
-            ),
-            max_width="28rem",
-        ),
+    return confirm_dialog(
+        rx.button(rx.icon(icon, size=12, aria_hidden="true"), label, size="1", variant="soft"),
+        title,
+        body,
+        confirm,
+        on_confirm,
+        cancel_label="Keep it",
     )
 
 
