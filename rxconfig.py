@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from autodevhub.settings import settings_or_exit
+from autodevhub.core.settings import settings_or_exit
 
 settings = settings_or_exit()
 

@@ -6,8 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from autodevhub import models  # noqa: F401  (registers every table)
-from autodevhub.db import engine_for
-from autodevhub.settings import settings_or_exit
+from autodevhub.core.db import engine_for
+from autodevhub.core.settings import settings_or_exit
 
 config = context.config
 if config.config_file_name and config.attributes.get("configure_logger", True):

@@ -3,9 +3,9 @@
 import reflex as rx
 
 from autodevhub import pages
-from autodevhub.api import create_api
-from autodevhub.jobs import scheduler_lifespan
-from autodevhub.security import with_security_headers
+from autodevhub.core.jobs import scheduler_lifespan
+from autodevhub.core.security_headers import with_security_headers
+from autodevhub.web.api import create_api
 
 app = rx.App(api_transformer=[create_api(), with_security_headers])
 app.register_lifespan_task(scheduler_lifespan)  # without Redis, the periodic GitHub sync runs in the app

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from sqlmodel import col, select
 
-from autodevhub.settings import settings_or_exit
+from autodevhub.core.settings import settings_or_exit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ROLES = ("admin", "member", "viewer")
@@ -25,8 +25,8 @@ def alembic_config():
 
 def run_service(action):
     """Run `action(session)` in one transaction; a ServiceError becomes a one-line error, exit 1."""
-    from autodevhub.db import session_scope
-    from autodevhub.errors import ServiceError
+    from autodevhub.core.db import session_scope
+    from autodevhub.core.errors import ServiceError
 
     try:
         with session_scope() as session:
@@ -198,7 +198,7 @@ def project_by_name(session, name: str):
 def sync_command(project_name: str, full: bool, email: str | None) -> None:
     """Sync PROJECT's workflows and runs from GitHub now, and print what changed."""
     from autodevhub.workflows import actions
-    from autodevhub.workflows.sync import sync_project
+    from autodevhub.workflows.github.sync import sync_project
 
     project_id = run_service(
         lambda session: (
@@ -220,11 +220,11 @@ def sync_command(project_name: str, full: bool, email: str | None) -> None:
 @click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
 def worker_command(burst: bool) -> None:
     """Run background jobs (sync, webhooks) from Redis; start as many as you like."""
-    from autodevhub.settings import get_settings
+    from autodevhub.core.settings import get_settings
 
     if not get_settings().redis_url:
         raise click.ClickException("autodevhub worker needs REDIS_URL; without it the app runs jobs itself.")
-    from autodevhub.jobs_arq import create_worker
+    from autodevhub.core.jobs.arq import create_worker
 
     create_worker(burst=burst).run()
 
@@ -232,7 +232,7 @@ def worker_command(burst: bool) -> None:
 @main.command("demo")
 def demo_command() -> None:
     """Load a demo project with stories and 90 days of workflow runs (running it again adds nothing twice)."""
-    from autodevhub.workflows import demo
+    from autodevhub.workflows.demo import seed as demo
 
     result = run_service(demo.load)
     if result.admin_password:

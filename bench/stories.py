@@ -46,13 +46,13 @@ def main() -> None:
     from autodevhub.auth import accounts
     from autodevhub.auth.sessions import identity_of
     from autodevhub.cli import alembic_config
-    from autodevhub.db import session_scope
+    from autodevhub.core.db import session_scope
+    from autodevhub.core.settings import get_settings
     from autodevhub.models import UserRole
     from autodevhub.projects import service as projects
-    from autodevhub.settings import get_settings
     from autodevhub.stories import service
-    from tests.fake_anthropic import FakeAnthropic
-    from tests.story_corpus import CORPUS
+    from tests.support.fake_anthropic import FakeAnthropic
+    from tests.support.story_corpus import CORPUS
 
     config = alembic_config()
     config.attributes["configure_logger"] = False

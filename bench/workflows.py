@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.cli import alembic_config
-from autodevhub.db import engine_for
+from autodevhub.core.db import engine_for
 from autodevhub.models import Project, RunStatus, User, UserRole, Workflow, WorkflowExecution
 from autodevhub.models.workflows import WorkflowJob
 from autodevhub.workflows import service

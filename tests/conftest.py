@@ -10,9 +10,9 @@ import psycopg
 import pytest
 import redis
 
-from autodevhub import cache, db, ratelimit
-from autodevhub.settings import get_settings
-from tests.live_app import (  # noqa: F401  (session fixtures: the app as `make run` starts it, Chromium)
+from autodevhub.core import cache, db, ratelimit
+from autodevhub.core.settings import get_settings
+from tests.support.live_app import (  # noqa: F401  (session fixtures: the app as `make run` starts it, Chromium)
     browser_context_args,
     browser_type_launch_args,
     live_app,
@@ -81,7 +81,7 @@ def postgres_url() -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:
     """A SQLite file in the test's own folder."""
-    return f"sqlite:///{tmp_path / 'autodevhub.db'}"
+    return f"sqlite:///{tmp_path / 'autodevhub.core.db'}"
 
 
 def migrate(url: str) -> None:

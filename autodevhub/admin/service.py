@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from autodevhub import audit
 from autodevhub.auth import accounts, policy
 from autodevhub.auth.guard import require
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import InvalidInput
+from autodevhub.core import audit
+from autodevhub.core.errors import InvalidInput
 from autodevhub.models import AuditLog, User, UserRole
 
 MAX_FILTER = {"user_email": 320, "action": 100, "resource_type": 50}

@@ -7,16 +7,16 @@ import uuid
 
 from sqlmodel import Session, func, or_, select
 
-from autodevhub import audit
 from autodevhub.auth import policy
 from autodevhub.auth.guard import parse_id, require
 from autodevhub.auth.passwords import hash_password, password_problem, verify_password
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity, end_all_sessions
-from autodevhub.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from autodevhub.core import audit
+from autodevhub.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from autodevhub.core.ratelimit import get_limiter
+from autodevhub.core.settings import get_settings
 from autodevhub.models import User, UserRole
-from autodevhub.ratelimit import get_limiter
-from autodevhub.settings import get_settings
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MAX_NAME_LENGTH = 100

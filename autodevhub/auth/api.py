@@ -19,9 +19,9 @@ from autodevhub.auth.web_session import (
     signed_in_redirect,
     start_browser_session,
 )
-from autodevhub.deps import CurrentIdentity, DbSession, client_ip
-from autodevhub.errors import NotAuthenticated, ServiceError
+from autodevhub.core.errors import NotAuthenticated, ServiceError
 from autodevhub.models import SessionKind, UserRole
+from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
 
 router = APIRouter(tags=["auth"])
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from autodevhub import audit
 from autodevhub.auth.sessions import Identity, identity_of
 from autodevhub.auth.tokens import API_TOKEN_PREFIX, new_token, token_hash
-from autodevhub.errors import InvalidInput, NotFound
+from autodevhub.core import audit
+from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.models import ApiToken, User, utcnow
 
 MAX_NAME_LENGTH = 100

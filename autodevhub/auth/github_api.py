@@ -12,10 +12,10 @@ from starlette.concurrency import run_in_threadpool
 
 from autodevhub.auth.github_login import login_with_github
 from autodevhub.auth.web_session import safe_next, signed_in_redirect, start_browser_session
-from autodevhub.deps import DbSession, client_ip
-from autodevhub.errors import ServiceError
+from autodevhub.core.errors import ServiceError
+from autodevhub.core.settings import get_settings
 from autodevhub.integrations import github_oauth
-from autodevhub.settings import get_settings
+from autodevhub.web.deps import DbSession, client_ip
 
 router = APIRouter(tags=["auth"])
 

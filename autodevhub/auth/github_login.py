@@ -6,9 +6,9 @@ from typing import NoReturn
 
 from sqlmodel import Session, select
 
-from autodevhub import audit
 from autodevhub.auth import accounts, policy
-from autodevhub.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, ServiceError
+from autodevhub.core import audit
+from autodevhub.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, ServiceError
 from autodevhub.models import User
 
 ORG_REFUSED = (

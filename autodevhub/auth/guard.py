@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from autodevhub.auth.permissions import Permission, can
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import Forbidden, NotAuthenticated, NotFound
+from autodevhub.core.errors import Forbidden, NotAuthenticated, NotFound
 from autodevhub.models import Project, ProjectMember, ProjectRole
 
 

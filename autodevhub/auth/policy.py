@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session
 
-from autodevhub import audit
 from autodevhub.auth.guard import require
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import InvalidInput
+from autodevhub.core import audit
+from autodevhub.core.errors import InvalidInput
 from autodevhub.models import InstanceSetting, utcnow
 
 SIGNUP_MODE = "signup_mode"

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, delete, select
 
-from autodevhub import audit
 from autodevhub.auth.tokens import (
     ACCESS_TOKEN_TTL,
     REFRESH_TOKEN_PREFIX,
@@ -18,8 +17,9 @@ from autodevhub.auth.tokens import (
     read_access_token,
     token_hash,
 )
-from autodevhub.cache import get_cache
-from autodevhub.errors import NotAuthenticated
+from autodevhub.core import audit
+from autodevhub.core.cache import get_cache
+from autodevhub.core.errors import NotAuthenticated
 from autodevhub.models import SessionKind, User, UserRole, UserSession, utcnow
 
 WEB_SESSION_TTL = timedelta(days=14)

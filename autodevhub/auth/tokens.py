@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import jwt
 
+from autodevhub.core.settings import get_settings
 from autodevhub.models import utcnow
-from autodevhub.settings import get_settings
 
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
 JWT_ALGORITHM = "HS256"

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import WEB_SESSION_TTL, start_session
-from autodevhub.deps import client_ip
+from autodevhub.core.settings import get_settings
 from autodevhub.models import SessionKind, User
-from autodevhub.settings import get_settings
+from autodevhub.web.deps import client_ip
 
 WEB_COOKIE = "autodevhub_session"
 

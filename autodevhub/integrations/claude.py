@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import anthropic
 from anthropic import AsyncAnthropic, Middleware
 
-from autodevhub.settings import Settings
+from autodevhub.core.settings import Settings
 
 T = TypeVar("T")
 MAX_TOKENS = 8192

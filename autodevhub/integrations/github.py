@@ -19,9 +19,9 @@ from github.Repository import Repository
 from github.WorkflowJob import WorkflowJob
 from github.WorkflowRun import WorkflowRun
 
-from autodevhub.errors import ServiceError
+from autodevhub.core.errors import ServiceError
+from autodevhub.core.settings import get_settings
 from autodevhub.integrations.github_data import JobData, RunData, WorkflowData, job_data, run_data
-from autodevhub.settings import get_settings
 
 PER_PAGE = 100
 TIMEOUT_SECONDS = 15

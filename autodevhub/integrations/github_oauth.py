@@ -21,7 +21,7 @@ from pydantic import BaseModel, TypeAdapter
 from starlette.requests import Request
 from starlette.responses import Response
 
-from autodevhub.settings import get_settings
+from autodevhub.core.settings import get_settings
 
 SCOPE = "read:user user:email read:org"
 TIMEOUT_SECONDS = 10.0

@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
-from autodevhub.deps import CurrentIdentity, DbSession, client_ip
 from autodevhub.models import ProjectRole, User
 from autodevhub.projects import members, service
+from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 Limit = Annotated[int, Query(ge=1, le=200)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, func, select
 
-from autodevhub import audit
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import Conflict, InvalidInput, NotFound
+from autodevhub.core import audit
+from autodevhub.core.errors import Conflict, InvalidInput, NotFound
 from autodevhub.models import ProjectMember, ProjectRole, User
 
 

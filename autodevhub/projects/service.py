@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlmodel import Session, col, func, select
 
-from autodevhub import audit
 from autodevhub.auth.guard import require, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import Conflict, InvalidInput, NotAuthenticated
+from autodevhub.core import audit
+from autodevhub.core.errors import Conflict, InvalidInput, NotAuthenticated
 from autodevhub.models import Project, ProjectMember, ProjectRole, UserRole, utcnow
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
-from autodevhub.deps import CurrentIdentity, DbSession, client_ip
 from autodevhub.models import StoryStatus
 from autodevhub.stories import queries, service
+from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 Limit = Annotated[int, Query(ge=1, le=200)]

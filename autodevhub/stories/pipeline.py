@@ -11,11 +11,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from autodevhub.cache import get_cache
+from autodevhub.core.cache import get_cache
+from autodevhub.core.settings import Settings
 from autodevhub.models import utcnow
-from autodevhub.settings import Settings
-from autodevhub.stories import claude_engine, rule_engine, scoring
-from autodevhub.stories.gherkin import ParseResult, check, render
+from autodevhub.stories.engine import claude as claude_engine
+from autodevhub.stories.engine import scoring
+from autodevhub.stories.engine.gherkin import ParseResult, check, render
+from autodevhub.stories.engine.rules import engine as rule_engine
 
 log = logging.getLogger(__name__)
 CACHE_TTL = 3600

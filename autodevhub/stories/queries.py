@@ -10,10 +10,10 @@ from sqlmodel import Session, col, func, or_, select
 from autodevhub.auth.guard import require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import InvalidInput, NotAuthenticated
+from autodevhub.core.errors import InvalidInput, NotAuthenticated
 from autodevhub.models import AuditLog, ProjectMember, StoryStatus, User, UserRole, UserStory
-from autodevhub.stories.gherkin import check
-from autodevhub.stories.normalize import MIN_LENGTH, clean
+from autodevhub.stories.engine.gherkin import check
+from autodevhub.stories.engine.normalize import MIN_LENGTH, clean
 from autodevhub.stories.service import load_story
 from autodevhub.stories.similar import find_similar
 

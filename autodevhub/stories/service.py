@@ -16,17 +16,18 @@ from typing import Any
 
 from sqlmodel import Session
 
-from autodevhub import audit
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import Conflict, InvalidInput, NotFound, RateLimited
+from autodevhub.core import audit
+from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from autodevhub.core.ratelimit import get_limiter
+from autodevhub.core.settings import get_settings
 from autodevhub.models import StoryStatus, UserStory, utcnow
-from autodevhub.ratelimit import get_limiter
-from autodevhub.settings import get_settings
-from autodevhub.stories import pipeline, scoring
-from autodevhub.stories.gherkin import check
-from autodevhub.stories.normalize import normalize_description
+from autodevhub.stories import pipeline
+from autodevhub.stories.engine import scoring
+from autodevhub.stories.engine.gherkin import check
+from autodevhub.stories.engine.normalize import normalize_description
 from autodevhub.stories.similar import find_similar
 
 FLOW: dict[StoryStatus, set[StoryStatus]] = {

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, func, or_, select
 
 from autodevhub.models import UserStory
-from autodevhub.stories.nlp import content_tokens
+from autodevhub.stories.engine.rules.nlp import content_tokens
 
 RECENT = 60
 MATCHED = 40

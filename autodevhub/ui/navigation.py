@@ -6,7 +6,7 @@ import dataclasses
 
 import reflex as rx
 
-from autodevhub.auth.state import SessionState
+from autodevhub.ui.session_state import SessionState
 
 
 @dataclasses.dataclass(frozen=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub import __version__
-from autodevhub.auth.state import SessionState
 from autodevhub.ui.components import link_button
 from autodevhub.ui.native_forms import sign_out_form
 from autodevhub.ui.navigation import FOCUS_RING, nav_links
+from autodevhub.ui.session_state import SessionState
 
 HEADER_HEIGHT = "3.5rem"
 SIDEBAR_WIDTH = "15rem"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 import reflex as rx
 from reflex.event import EventType
 
-from autodevhub.auth.state import SessionState
+from autodevhub.ui.session_state import SessionState
 from autodevhub.ui.shell import shell
 
 PRODUCT = "AutoDevHub"

@@ -11,14 +11,14 @@ from typing import Any
 
 from sqlmodel import Session
 
-from autodevhub import audit, jobs
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import InvalidInput, NotFound
+from autodevhub.core import audit, jobs
+from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.integrations import github
 from autodevhub.models import Project, Workflow, WorkflowExecution
-from autodevhub.workflows.tasks import SYNC, sync_job_id
+from autodevhub.workflows.github.tasks import SYNC, sync_job_id
 
 REF = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/+-]{1,255}(?<!/)$")
 MAX_INPUTS = 25

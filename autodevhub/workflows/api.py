@@ -11,11 +11,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from autodevhub import jobs
-from autodevhub.db import session_scope
-from autodevhub.deps import CurrentIdentity, DbSession, client_ip
-from autodevhub.settings import get_settings
-from autodevhub.workflows import actions, service, webhooks
+from autodevhub.core import jobs
+from autodevhub.core.db import session_scope
+from autodevhub.core.settings import get_settings
+from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.workflows import actions, service
+from autodevhub.workflows.github import webhooks
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]

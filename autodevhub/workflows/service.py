@@ -10,10 +10,11 @@ from sqlmodel import Session, col, func, select
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.auth.sessions import Identity
-from autodevhub.errors import InvalidInput
+from autodevhub.core.errors import InvalidInput
 from autodevhub.models import Project, RunStatus, Workflow, WorkflowExecution
 from autodevhub.models.workflows import SyncState, WorkflowSync
-from autodevhub.workflows import dora, metrics
+from autodevhub.workflows.metrics import ci as metrics
+from autodevhub.workflows.metrics import dora
 
 MAX_FILTER_LENGTH = 255
 E = WorkflowExecution

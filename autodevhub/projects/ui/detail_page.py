@@ -1,0 +1,185 @@
+"""/settings/projects/[project_id]: a project's details, members and deletion."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from autodevhub.projects.ui.detail_state import ADD_MEMBER_EMAIL_INPUT, PROJECT_ROLES, MemberRow
+from autodevhub.projects.ui.detail_state import ProjectDetailState as State
+from autodevhub.ui import confirm_dialog, data_table, page_header, template
+from autodevhub.ui.forms import card_section, feedback, field_label, gated, select_field, text_field
+from autodevhub.ui.navigation import FOCUS_RING
+
+
+def back_link() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("arrow-left", size=16, aria_hidden="true"), "All projects", align="center", spacing="1"
+        ),
+        href="/settings",
+        size="2",
+        _focus_visible=FOCUS_RING,
+    )
+
+
+def details_form() -> rx.Component:
+    """Maintainers and up edit; the form remounts (new defaults) whenever the saved values change."""
+    return rx.form(
+        rx.vstack(
+            rx.grid(
+                text_field("Name", "name", field_id="project-name", default_value=State.name, required=True),
+                text_field(
+                    "GitHub repository",
+                    "repo",
+                    field_id="project-repo",
+                    default_value=State.repo,
+                    placeholder="owner/name",
+                ),
+                columns=rx.breakpoints(initial="1", sm="2"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.vstack(
+                field_label("Description", "project-description"),
+                rx.text_area(
+                    id="project-description",
+                    name="description",
+                    default_value=State.description,
+                    max_length=5000,
+                    width="100%",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            rx.button("Save changes", type="submit"),
+            spacing="4",
+            width="100%",
+        ),
+        key=State.form_key,
+        on_submit=State.save_project,
+        width="100%",
+    )
+
+
+def details_readonly() -> rx.Component:
+    return rx.data_list.root(
+        rx.data_list.item(rx.data_list.label("Repository"), rx.data_list.value(State.repo)),
+        rx.data_list.item(rx.data_list.label("Description"), rx.data_list.value(State.description)),
+    )
+
+
+def member_row(member: MemberRow) -> rx.Component:
+    manage = State.can_manage_members
+    return rx.table.row(
+        rx.table.row_header_cell(rx.text(member.email, weight="medium")),
+        rx.table.cell(member.name),
+        rx.table.cell(
+            rx.cond(
+                manage,
+                rx.select(
+                    list(PROJECT_ROLES),
+                    value=member.role,
+                    on_change=lambda role: State.change_member_role(member.user_id, role),
+                    aria_label="Role of " + member.email,
+                    size="1",
+                ),
+                rx.badge(member.role, variant="soft"),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                manage,
+                rx.button(
+                    "Remove",
+                    on_click=State.remove_member(member.user_id),
+                    aria_label="Remove " + member.email,
+                    color_scheme="red",
+                    variant="soft",
+                    size="1",
+                ),
+            )
+        ),
+    )
+
+
+def add_member_form() -> rx.Component:
+    return rx.form(
+        rx.flex(
+            rx.box(
+                text_field(
+                    "Email",
+                    "email",
+                    field_id=ADD_MEMBER_EMAIL_INPUT,
+                    type="email",
+                    required=True,
+                    max_length=320,
+                ),
+                flex="2",
+                min_width="14rem",
+            ),
+            rx.box(
+                select_field(
+                    "Role", "role", PROJECT_ROLES, field_id="add-member-role", default_value="member"
+                ),
+                flex="1",
+                min_width="9rem",
+            ),
+            rx.button(rx.icon("user-plus", size=16, aria_hidden="true"), "Add member", type="submit"),
+            align="end",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=State.add_member,
+        width="100%",
+    )
+
+
+def members_card() -> rx.Component:
+    return card_section(
+        "Members",
+        feedback(State.member_error, State.member_notice),
+        data_table(("Email", "Name", "Role", ""), State.members, member_row),
+        rx.cond(State.can_manage_members, add_member_form()),
+    )
+
+
+def delete_card() -> rx.Component:
+    """Owners only; a confirmation dialog guards the delete."""
+    return card_section(
+        "Delete project",
+        rx.text("Deleting removes the project with its stories, workflows and docs.", size="2"),
+        confirm_dialog(
+            rx.button("Delete project…", color_scheme="red", variant="soft"),
+            "Delete " + State.name + "?",
+            "The project, its stories, workflows and docs are deleted for everyone. This cannot be undone.",
+            "Delete project",
+            State.delete_project,
+        ),
+    )
+
+
+def project_view() -> rx.Component:
+    return rx.vstack(
+        page_header(State.name, "Project settings: details, members and access."),
+        card_section(
+            "Details",
+            feedback(State.error, State.notice),
+            rx.cond(State.can_update, details_form(), details_readonly()),
+        ),
+        members_card(),
+        rx.cond(State.can_delete, delete_card()),
+        spacing="5",
+        width="100%",
+    )
+
+
+@template(route="/settings/projects/[project_id]", title="Project settings", on_load=State.load_project)
+def project_settings() -> rx.Component:
+    """A project the caller may read; otherwise why not (no crash for bad or foreign ids)."""
+    return rx.vstack(
+        back_link(),
+        gated(State.found, State.problem, project_view(), "Project unavailable", icon="folder-x", level="h1"),
+        spacing="4",
+        width="100%",
+    )

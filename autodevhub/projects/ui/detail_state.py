@@ -1,0 +1,144 @@
+"""One project's settings page: edit, delete, and manage members; every change re-checked by the service."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from autodevhub.models import ProjectMember, User
+from autodevhub.projects import members, service
+from autodevhub.projects.detail import ProjectDetail, project_detail
+from autodevhub.ui.forms import form_text
+from autodevhub.ui.session_state import SessionState
+
+PROJECT_ROLES = ("owner", "maintainer", "member", "viewer")
+ADD_MEMBER_EMAIL_INPUT = "add-member-email"
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberRow:
+    """One member as the members table shows it."""
+
+    user_id: str
+    email: str
+    name: str
+    role: str
+
+    @classmethod
+    def of(cls, member: ProjectMember, user: User) -> MemberRow:
+        name = f"{user.first_name} {user.last_name}".strip()
+        return cls(user_id=str(member.user_id), email=user.email, name=name, role=member.role.value)
+
+
+class ProjectDetailState(SessionState):
+    """The project named by the URL's [project_id]; the id is checked by the service on every event."""
+
+    found: bool = False
+    problem: str = ""
+    name: str = ""
+    description: str = ""
+    repo: str = ""
+    # Changes when the saved values change, so the edit form remounts with them as its defaults.
+    form_key: str = ""
+    can_update: bool = False
+    can_delete: bool = False
+    can_manage_members: bool = False
+    members: list[MemberRow] = []
+    error: str = ""
+    notice: str = ""
+    member_error: str = ""
+    member_notice: str = ""
+
+    def _project_ref(self) -> object:
+        """The [project_id] route argument: untrusted text, validated by the service."""
+        return getattr(self, "project_id", "")
+
+    def _show(self, detail: ProjectDetail | None, problem: str = "") -> None:
+        self.found, self.problem = detail is not None, problem
+        self.members = [MemberRow.of(member, user) for member, user in detail.members] if detail else []
+        project = detail.project if detail else None
+        self.name = project.name if project else ""
+        self.description = project.description if project else ""
+        self.repo = (project.repo or "") if project else ""
+        self.form_key = f"{project.id}:{project.updated_at.isoformat()}" if project else ""
+        self.can_update = bool(detail and detail.can_update)
+        self.can_delete = bool(detail and detail.can_delete)
+        self.can_manage_members = bool(detail and detail.can_manage_members)
+
+    def _reload(self) -> None:
+        ref = self._project_ref()
+        _, problem = self._service(
+            lambda session, identity: self._show(project_detail(session, identity, ref))
+        )
+        if problem:
+            self._show(None, problem)
+
+    @rx.event
+    def load_project(self):
+        """on_load: the project, or why it cannot be shown (bad id, unknown, not a member, signed out)."""
+        self.error = self.notice = self.member_error = self.member_notice = ""
+        self._reload()
+
+    @rx.event
+    def save_project(self, form_data: dict):
+        """Maintainers and up: new name, description and repository."""
+        fields = {key: form_text(form_data, key) for key in service.EDITABLE}
+        ref, ip = self._project_ref(), self._client_ip()
+        _, error = self._service(
+            lambda session, identity: service.update_project(session, identity, ref, fields, ip_address=ip)
+        )
+        self.error, self.notice = error, "" if error else "Project saved."
+        if not error:
+            self._reload()
+
+    @rx.event
+    def delete_project(self):
+        """Owners: delete the project (confirmed in a dialog), then back to the list."""
+        ref, ip = self._project_ref(), self._client_ip()
+        _, error = self._service(
+            lambda session, identity: service.delete_project(session, identity, ref, ip_address=ip)
+        )
+        if error:
+            self.error, self.notice = error, ""
+            return None
+        self._show(None, "This project was deleted.")
+        return rx.redirect("/settings")
+
+    def _change_members(self, action, success: str):
+        _, error = self._service(action)
+        self.member_error, self.member_notice = error, "" if error else success
+        if not error:
+            self._reload()
+        return error
+
+    @rx.event
+    def add_member(self, form_data: dict):
+        """Owners: add an existing account to the project with a role."""
+        email, role = form_text(form_data, "email"), form_text(form_data, "role")
+        ref, ip = self._project_ref(), self._client_ip()
+        error = self._change_members(
+            lambda session, identity: members.add_member(session, identity, ref, email, role, ip_address=ip),
+            f"{email.strip().lower()} added as {role}.",
+        )
+        return None if error else rx.set_value(ADD_MEMBER_EMAIL_INPUT, "")
+
+    @rx.event
+    def change_member_role(self, user_id: str, role: str):
+        """Owners: give a member another role (a project always keeps one owner)."""
+        ref, ip = self._project_ref(), self._client_ip()
+        self._change_members(
+            lambda session, identity: members.change_member_role(
+                session, identity, ref, user_id, role, ip_address=ip
+            ),
+            "Role changed.",
+        )
+
+    @rx.event
+    def remove_member(self, user_id: str):
+        """Owners: take someone out of the project (not its last owner)."""
+        ref, ip = self._project_ref(), self._client_ip()
+        self._change_members(
+            lambda session, identity: members.remove_member(session, identity, ref, user_id, ip_address=ip),
+            "Member removed.",
+        )

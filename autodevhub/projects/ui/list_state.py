@@ -1,0 +1,85 @@
+"""The projects list on /settings: one page of the projects the caller can see, and a new-project form."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import ClassVar
+
+import reflex as rx
+
+from autodevhub.models import Project
+from autodevhub.projects import service
+from autodevhub.ui.forms import form_text
+from autodevhub.ui.pagination import PagedState
+from autodevhub.ui.session_state import SessionState
+
+NEW_PROJECT_FIELDS = ("name", "description", "repo")
+# Ids of the new-project form's inputs, cleared after a project is created.
+NEW_PROJECT_INPUTS = tuple(f"new-project-{field}" for field in NEW_PROJECT_FIELDS)
+
+
+@dataclasses.dataclass(frozen=True)
+class ProjectRow:
+    """What the list shows of one project."""
+
+    id: str
+    name: str
+    description: str
+    repo: str
+    href: str
+
+    @classmethod
+    def of(cls, project: Project) -> ProjectRow:
+        return cls(
+            id=str(project.id),
+            name=project.name,
+            description=project.description,
+            repo=project.repo or "",
+            href=f"/settings/projects/{project.id}",
+        )
+
+
+class ProjectsState(PagedState, SessionState):
+    """The caller's projects, 20 a page, by name."""
+
+    PAGE_SIZE: ClassVar[int] = 20
+
+    projects: list[ProjectRow] = []
+    error: str = ""
+    notice: str = ""
+
+    def _load_page(self, page: int) -> bool:
+        def rows(session, identity):
+            found, total = service.visible_projects(
+                session, identity, limit=self.PAGE_SIZE, offset=self._offset(page)
+            )
+            return [ProjectRow.of(project) for project in found], total
+
+        result, error = self._service(rows)
+        if result is None:
+            self.projects, self.total, self.page, self.error = [], 0, 0, error
+            return False
+        self.projects, self.total = result
+        self.page = max(page, 0)
+        return True
+
+    @rx.event
+    def load_projects(self):
+        """on_load: the first page."""
+        self.error = self.notice = ""
+        self._load_page(0)
+
+    @rx.event
+    def create_project(self, form_data: dict):
+        """The new-project form: the service refuses viewers; the typed input stays on refusal."""
+        fields = {field: form_text(form_data, field) for field in NEW_PROJECT_FIELDS}
+        ip = self._client_ip()
+        result, error = self._service(
+            lambda session, identity: service.create_project(session, identity, fields, ip_address=ip).name
+        )
+        if result is None:
+            self.error, self.notice = error, ""
+            return None
+        self.error, self.notice = "", f"Project {result} created."
+        self._load_page(self.page)
+        return [rx.set_value(input_id, "") for input_id in NEW_PROJECT_INPUTS]

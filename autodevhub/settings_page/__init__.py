@@ -1,1 +1,0 @@
-"""The Settings page: projects, members, tokens and integrations."""

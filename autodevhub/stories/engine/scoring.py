@@ -1,0 +1,118 @@
+"""Confidence 0..1 from named parts, stored in the story's metadata so the UI can explain the score.
+
+Parts and weights: parses (0.30), structure: every scenario has Given/When/Then (0.20), a negative scenario
+(0.15), INVEST hints (0.15), clarity: no vague words (0.10), uniqueness against the project's stories (0.10).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from autodevhub.stories.engine.gherkin import ParseResult
+from autodevhub.stories.engine.rules.writer import NEGATIVE
+from autodevhub.stories.similar import DUPLICATE, Similar
+
+WEIGHTS = {
+    "parses": 0.30,
+    "structure": 0.20,
+    "negative": 0.15,
+    "invest": 0.15,
+    "clarity": 0.10,
+    "uniqueness": 0.10,
+}
+VAGUE = re.compile(
+    r"\b(fast|quick(?:ly)?|easy|easily|user[- ]friendly|intuitive|simple|simply|etc|and so on|robust|"
+    r"seamless(?:ly)?|"
+    r"efficient(?:ly)?|flexible|appropriate(?:ly)?|as needed|various|optimal|nice|good|better|"
+    r"modern|scalable|state[- ]of[- ]the[- ]art|asap|smooth(?:ly)?|best)\b",
+    re.IGNORECASE,
+)
+DEPENDS = re.compile(
+    r"\b(depends on|blocked by|after (?:story|ticket)|requires (?:story|ticket)|once .{1,40} is done)\b", re.I
+)
+TECHNOLOGY = re.compile(
+    r"\b(?:using|use|with|in)\s+(react|angular|vue|jquery|postgres(?:ql)?|mysql|mongodb|redis|kafka|aws|java|"
+    r"python|django|flask|graphql|microservices?|kubernetes)\b",
+    re.IGNORECASE,
+)
+UNKNOWN = re.compile(r"\b(tbd|todo|to be decided|unclear|\?\?+)|\?\s*$", re.IGNORECASE | re.MULTILINE)
+BENEFIT = re.compile(r"\b(so that|in order to)\b", re.IGNORECASE)
+MAX_SMALL_SCENARIOS = 12
+MAX_SMALL_DESCRIPTION = 2000
+
+
+def _part(score: float, detail: str) -> dict[str, Any]:
+    return {"score": round(max(0.0, min(1.0, score)), 3), "detail": detail}
+
+
+def _invest(description: str, gherkin: str, result: ParseResult) -> tuple[float, list[str]]:
+    checks = {
+        "independent": (not DEPENDS.search(description), "It names another story it depends on."),
+        "negotiable": (not TECHNOLOGY.search(description), "It prescribes a technology; say what, not how."),
+        "valuable": (
+            bool(BENEFIT.search(description) or BENEFIT.search(gherkin)),
+            "No benefit ('so that ...').",
+        ),
+        "estimable": (not UNKNOWN.search(description), "It leaves open questions (TBD, '?')."),
+        "small": (
+            len(result.scenarios) <= MAX_SMALL_SCENARIOS and len(description) <= MAX_SMALL_DESCRIPTION,
+            "It is large; consider splitting it into smaller stories.",
+        ),
+        "testable": (
+            bool(result.scenarios) and all("Then" in s.types for s in result.scenarios),
+            "Some scenario has no observable outcome (Then).",
+        ),
+    }
+    hints = [f"{name.capitalize()}: {hint}" for name, (ok, hint) in checks.items() if not ok]
+    return sum(ok for ok, _ in checks.values()) / len(checks), hints
+
+
+def static_parts(description: str, gherkin: str, result: ParseResult) -> tuple[dict[str, Any], list[str]]:
+    """Every part except uniqueness (which depends on the project's other stories), and the hints."""
+    scenarios = result.scenarios
+    complete = [s for s in scenarios if {"Given", "When", "Then"} <= s.types]
+    negatives = [s for s in scenarios if "@negative" in s.tags or NEGATIVE.search(s.text)]
+    vague = sorted({m.group(0).lower() for m in VAGUE.finditer(f"{description}\n{gherkin}")})
+    invest, hints = _invest(description, gherkin, result)
+    parts = {
+        "parses": _part(1.0 if result.ok else 0.0, "Valid Gherkin." if result.ok else result.first_error()),
+        "structure": _part(
+            len(complete) / len(scenarios) if scenarios else 0.0,
+            f"{len(complete)} of {len(scenarios)} scenarios have Given, When and Then.",
+        ),
+        "negative": _part(1.0 if negatives else 0.0, f"{len(negatives)} negative or validation scenarios."),
+        "invest": _part(invest, "INVEST: " + ("all hints met." if not hints else f"{len(hints)} hints.")),
+        "clarity": _part(1 - 0.25 * len(vague), "Vague words: " + (", ".join(vague) if vague else "none.")),
+    }
+    if len(scenarios) < 2 and result.ok:
+        hints.append("Structure: write at least two scenarios, a happy path and a negative one.")
+    if not negatives and result.ok:
+        hints.append("Negative: add a scenario for invalid input or a refused action.")
+    if vague:
+        hints.append(f"Clarity: replace vague words with measurable terms ({', '.join(vague)}).")
+    return parts, hints
+
+
+def combine(parts: dict[str, Any], hints: list[str], similar: list[Similar]) -> dict[str, Any]:
+    """The full score: static parts plus uniqueness against `similar`, the weighted total and hints."""
+    closest = similar[0] if similar else None
+    highest = closest.similarity if closest else 0.0
+    uniqueness = 1.0 if highest < 0.5 else (0.9 - highest) / 0.4
+    detail = (
+        f"Closest existing story: {highest:.0%} similar." if closest else "No similar story in this project."
+    )
+    all_parts = {**parts, "uniqueness": _part(uniqueness, detail)}
+    all_hints = list(hints)
+    duplicate = closest if closest and highest >= DUPLICATE else None
+    if duplicate:
+        all_hints.append(f"Duplicate: {highest:.0%} similar to an existing story of this project.")
+    for name, part in all_parts.items():
+        part["weight"] = WEIGHTS[name]
+    total = sum(part["score"] * part["weight"] for part in all_parts.values())
+    return {
+        "total": round(total, 3),
+        "parts": all_parts,
+        "hints": all_hints,
+        "duplicate_of": str(duplicate.id) if duplicate else None,
+    }

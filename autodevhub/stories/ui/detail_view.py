@@ -1,0 +1,73 @@
+"""What the story pages read in one transaction: the caller's projects for the picker, one story in full."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from autodevhub.auth.guard import project_role
+from autodevhub.auth.permissions import Permission, can
+from autodevhub.auth.sessions import Identity
+from autodevhub.core.errors import NotAuthenticated
+from autodevhub.models import Project, ProjectMember, UserStory
+from autodevhub.projects.service import visible_projects
+from autodevhub.stories import queries
+from autodevhub.stories.ui.lifecycle import HistoryRow, history_rows
+from autodevhub.stories.ui.rows import ProjectOption, StorySummary, summary
+
+PICKER_LIMIT = 200
+
+
+def signed_in(identity: Identity | None) -> Identity:
+    """The caller, or NotAuthenticated: for handlers that read no stored data but serve only users."""
+    if identity is None:
+        raise NotAuthenticated("Sign in to continue.")
+    return identity
+
+
+def story_projects(session: Session, identity: Identity | None) -> list[ProjectOption]:
+    """The projects the caller can read, by name, each saying whether the caller may write stories there."""
+    projects, _ = visible_projects(session, identity, limit=PICKER_LIMIT)
+    assert identity is not None  # visible_projects refused anonymous callers
+    query = select(ProjectMember.project_id, ProjectMember.role).where(ProjectMember.user_id == identity.id)
+    roles = dict(session.exec(query).all())
+    return [
+        ProjectOption(str(p.id), p.name, can(identity.role, Permission.STORY_WRITE, roles.get(p.id)))
+        for p in projects
+    ]
+
+
+def project_names(session: Session, stories: list[UserStory]) -> dict[Any, str]:
+    ids = {story.project_id for story in stories}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Project.id, Project.name).where(col(Project.id).in_(ids))).all())
+
+
+def summarize(session: Session, story: UserStory) -> StorySummary:
+    return summary(story, project_names(session, [story]).get(story.project_id, ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class StoryDetail:
+    """A readable story explained, its history and what the caller may do with it."""
+
+    summary: StorySummary
+    history: list[HistoryRow]
+    can_write: bool
+    can_delete: bool
+
+
+def story_detail(session: Session, identity: Identity | None, story_id: object) -> StoryDetail:
+    """NotAuthenticated, NotFound or Forbidden unless the caller may read the story."""
+    story = queries.get_story(session, identity, story_id)
+    assert identity is not None  # get_story refused anonymous callers
+    role = project_role(session, identity.id, story.project_id)
+    return StoryDetail(
+        summary=summarize(session, story),
+        history=history_rows(queries.story_history(session, identity, story.id)),
+        can_write=can(identity.role, Permission.STORY_WRITE, role),
+        can_delete=can(identity.role, Permission.STORY_DELETE, role),
+    )

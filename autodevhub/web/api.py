@@ -1,0 +1,51 @@
+"""The HTTP API (FastAPI): mounted in front of the Reflex app through api_transformer."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from autodevhub import __version__
+from autodevhub.auth import api as auth_api
+from autodevhub.auth import github_api
+from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
+from autodevhub.core.observability import MetricsMiddleware, metrics_endpoint
+from autodevhub.core.settings import get_settings
+from autodevhub.projects import api as projects_api
+from autodevhub.stories import api as stories_api
+from autodevhub.web import health
+from autodevhub.web.deps import install_error_handlers
+from autodevhub.workflows import api as workflows_api
+
+
+def create_api() -> FastAPI:
+    """Build the FastAPI app with every router, /metrics, request metrics and the OAuth handshake session."""
+    api = FastAPI(
+        title="AutoDevHub API",
+        version=__version__,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(api)
+    for router in (
+        health.router,
+        auth_api.router,
+        github_api.router,
+        projects_api.router,
+        workflows_api.router,
+        stories_api.router,
+    ):
+        api.include_router(router)
+    api.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    api.add_middleware(MetricsMiddleware)
+    settings = get_settings()
+    api.add_middleware(
+        SessionMiddleware,  # only the OAuth state, PKCE verifier and `next`, between redirect and callback
+        secret_key=settings.resolved_secret_key(),
+        session_cookie=OAUTH_COOKIE,
+        max_age=OAUTH_COOKIE_MAX_AGE,
+        same_site="lax",
+        https_only=settings.base_url.startswith("https://"),
+    )
+    return api

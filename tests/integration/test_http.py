@@ -1,0 +1,91 @@
+"""The HTTP front door: /health, /metrics, the OpenAPI document, security headers."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from autodevhub.core.security_headers import with_security_headers
+from autodevhub.core.settings import get_settings
+from autodevhub.web.api import create_api
+
+UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:1/nowhere"
+
+
+@pytest.fixture
+def client() -> TestClient:
+    return TestClient(with_security_headers(create_api()))
+
+
+def configure(monkeypatch, **variables: str) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+
+def test_health_on_embedded_defaults(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["redis"] == "not configured"
+    assert body["version"]
+
+
+def test_health_on_postgres_and_redis(client, monkeypatch, postgres_url, redis_url):
+    configure(monkeypatch, DATABASE_URL=postgres_url, REDIS_URL=redis_url)
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+    assert response.json()["redis"] == "ok"
+
+
+def test_health_is_503_when_the_database_is_gone(client, monkeypatch):
+    configure(monkeypatch, DATABASE_URL=UNREACHABLE_DATABASE)
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert response.json()["database"] == "unavailable"
+
+
+def test_health_reports_redis_down_but_stays_up(client, monkeypatch):
+    configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0")
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["redis"] == "unavailable"
+
+
+def test_metrics_count_requests_by_route_template(client):
+    for _ in range(3):
+        client.get("/health")
+    client.get("/no-such-page")
+    text = client.get("/metrics").text
+    assert "# TYPE autodevhub_http_requests_total counter" in text
+    health_line = next(
+        line
+        for line in text.splitlines()
+        if line.startswith("autodevhub_http_requests_total{")
+        and 'route="/health"' in line
+        and 'status="200"' in line
+    )
+    assert float(health_line.rsplit(" ", 1)[1]) >= 3
+    assert 'autodevhub_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/health"}' in text
+    assert "/no-such-page" not in text
+
+
+def test_openapi_document(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    document = response.json()
+    assert document["info"]["title"] == "AutoDevHub API"
+    assert "/health" in document["paths"]
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/health", "/api/openapi.json", "/metrics", "/missing"):
+        headers = client.get(path).headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "default-src 'self'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["x-frame-options"] == "DENY"

@@ -1,0 +1,173 @@
+"""Sync through the real PyGithub against a fake GitHub REST server: exact copies, cheap re-syncs, limits."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from autodevhub.core.db import get_engine
+from autodevhub.models import Workflow
+from autodevhub.models.workflows import WorkflowSync
+from autodevhub.workflows.github.sync import sync_project
+from tests.support import github_history as history
+from tests.support.workflow_helpers import github_project_fixture, stored_jobs, stored_runs  # noqa: F401 (fixture)
+
+
+def assert_stored_as_served(fake, project_id) -> None:
+    """Every run the fake holds is stored as served; completed runs with the jobs of every attempt."""
+    rows = stored_runs(project_id)
+    assert set(rows) == set(fake.runs)
+    for run in fake.runs.values():
+        row = rows[run.id]
+        completed = run.status == "completed"
+        assert (row.status.value, row.conclusion, row.run_attempt) == (
+            run.status,
+            run.conclusion,
+            run.attempt,
+        )
+        assert (row.branch, row.head_sha, row.event, row.run_number) == (
+            run.branch,
+            run.sha,
+            run.event,
+            run.run_number,
+        )
+        assert (row.created_at, row.started_at, row.head_commit_time) == (
+            run.created,
+            run.started,
+            run.commit_time,
+        )
+        assert row.completed_at == (run.updated if completed else None)
+        assert row.duration_seconds == ((run.updated - run.started).total_seconds() if completed else None)
+        assert row.actor == run.actor and row.html_url.endswith(f"/actions/runs/{run.id}")
+        if completed:
+            assert [job["id"] for job in row.logs["jobs"]] == [job.id for job in run.jobs]
+            assert row.artifacts == {
+                "items": [{"id": run.id * 3, "name": "coverage", "size": 2048, "expired": False}]
+            }
+    served_jobs = {job.id: job for run in fake.runs.values() if run.status == "completed" for job in run.jobs}
+    jobs = stored_jobs(project_id)
+    assert set(jobs) == set(served_jobs)
+    for job_id, job in served_jobs.items():
+        stored = jobs[job_id]
+        assert (stored.name, stored.run_attempt, stored.conclusion) == (job.name, job.attempt, job.conclusion)
+        assert (stored.started_at, stored.completed_at) == (job.started, job.completed)
+
+
+def test_sync_stores_the_history_and_a_second_sync_costs_three_requests(github_project):
+    fake, project_id = github_project.fake, github_project.project_id
+    fake.runs = {run.id: run for run in history.generate()}
+    assert len(fake.runs) >= 500
+
+    first = sync_project(project_id)
+
+    assert (first.state, first.new_runs, first.workflows) == ("ok", len(fake.runs), 3), first.message
+    assert_stored_as_served(fake, project_id)
+    with Session(get_engine()) as session:
+        workflows = {w.github_id: w for w in session.exec(select(Workflow))}
+        state = session.get(WorkflowSync, project_id)
+    assert workflows[101].configuration["inputs"] == {"debug": {"type": "boolean"}}
+    assert workflows[102].configuration["inputs"]["environment"]["required"] is True
+    assert workflows[103].configuration["dispatch"] is False
+    assert (state.state.value, state.default_branch, state.history_complete) == ("ok", "main", True)
+    assert state.quota_used == len(fake.requests)
+
+    fake.requests.clear()
+    second = sync_project(project_id)
+
+    assert (second.state, second.new_runs, second.updated_runs, second.jobs_fetched) == ("ok", 0, 0, 0)
+    assert fake.requests == [
+        ("GET", "/api/v3/repos/octo/shop"),
+        ("GET", "/api/v3/repos/octo/shop/actions/workflows"),
+        ("GET", "/api/v3/repos/octo/shop/actions/runs"),
+    ]
+
+    running = [run for run in fake.runs.values() if run.status != "completed"]
+    running[0].status, running[0].conclusion = "completed", "failure"
+    running[0].updated = running[0].started + timedelta(minutes=7)
+    newest = max(fake.runs.values(), key=lambda run: run.created)
+    for offset in (1, 2, 3):
+        run = history.make_run(newest.id + offset, 101, newest.created + timedelta(seconds=offset))
+        fake.runs[run.id] = run
+    fake.requests.clear()
+
+    third = sync_project(project_id)
+
+    assert (third.new_runs, third.updated_runs, third.jobs_fetched) == (3, 1, 4)
+    assert len(fake.requests) == 3 + 4 * 2  # plus jobs and artifacts of each run that completed
+    assert_stored_as_served(fake, project_id)
+
+
+def small_history(runs: int = 40):
+    return {run.id: run for run in history.generate(days=88)[-runs:]}
+
+
+def test_rate_limit_reserve_stops_the_sync_and_records_when_it_may_resume(github_project):
+    fake, project_id = github_project.fake, github_project.project_id
+    fake.runs = small_history()
+    fake.remaining = 60
+
+    result = sync_project(project_id)
+
+    assert result.state == "delayed"
+    reset = datetime.fromtimestamp(fake.reset, UTC)
+    assert result.message == f"Sync delayed until {reset:%H:%M} UTC (GitHub rate limit)."
+    assert fake.remaining >= 24  # stopped with the reserve left for dispatch, re-run and cancel
+    with Session(get_engine()) as session:
+        state = session.get(WorkflowSync, project_id)
+        assert (state.state.value, state.delayed_until, state.history_complete) == ("delayed", reset, False)
+    stored = stored_runs(project_id)
+    assert 0 < len(stored) < len(fake.runs)
+
+    fake.requests.clear()
+    again = sync_project(project_id)
+    assert again.state == "delayed" and fake.requests == []
+
+    with Session(get_engine()) as session:
+        session.get(WorkflowSync, project_id).delayed_until = datetime.now(UTC) - timedelta(seconds=1)
+        session.commit()
+    fake.remaining = 5000
+    resumed = sync_project(project_id)
+    assert resumed.state == "ok"
+    assert_stored_as_served(fake, project_id)
+
+
+def test_primary_rate_limit_is_not_waited_for(github_project):
+    fake, project_id = github_project.fake, github_project.project_id
+    fake.remaining = 0
+    started = time.monotonic()
+
+    result = sync_project(project_id)
+
+    assert result.state == "delayed"
+    assert time.monotonic() - started < 5
+    assert fake.requests == [("GET", "/api/v3/repos/octo/shop")]  # no retry until the reset an hour away
+
+
+def test_failed_reads_are_retried_a_bounded_number_of_times(github_project):
+    fake, project_id = github_project.fake, github_project.project_id
+    fake.runs = small_history(10)
+    fake.fail("GET", "/actions/runs", 502, times=2)
+
+    assert sync_project(project_id).state == "ok"
+    assert_stored_as_served(fake, project_id)
+
+    fake.fail("GET", "", 503, times=50)
+    fake.requests.clear()
+    down = sync_project(project_id)
+    assert (down.state, down.retryable) == ("failed", True)
+    assert down.message == "GitHub is unreachable (RetryError)."
+    assert len(fake.requests) == 4  # one try and three retries, then the job runner's back-off takes over
+
+
+def test_a_project_without_repository_is_not_synced(app_db):
+    from autodevhub.auth.sessions import identity_of
+    from autodevhub.projects import service
+    from tests.support.helpers import make_user
+
+    with Session(get_engine()) as session:
+        project = service.create_project(session, identity_of(make_user("a@example.com")), {"name": "Bare"})
+        session.commit()
+        result = sync_project(project.id)
+    assert (result.state, result.message) == ("failed", "The project has no GitHub repository.")

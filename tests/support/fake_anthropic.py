@@ -1,0 +1,197 @@
+"""A fake Anthropic Messages API on 127.0.0.1 for the real SDK (streamed answers, as our client asks for).
+
+By default every POST /v1/messages is answered with a write_gherkin tool call built from the description in
+the prompt: the fake plays the model by answering with what the rule engine would write, so the whole Claude
+path (prompt, SDK, schema, our renderer, the parser) runs for real. Queue other answers with
+`fake.queue(...)`: a different tool input, an error status with Anthropic's error body, a refusal, each
+optionally delayed.
+Use the `fake_anthropic` fixture; it points ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY at the fake.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from autodevhub.core.settings import get_settings
+from autodevhub.stories.engine.rules.engine import generate
+from autodevhub.stories.engine.spec import spec_to_dict
+
+DESCRIPTION = re.compile(r"<description>\n(.*)\n</description>", re.S)
+CHUNK = 120
+
+
+@dataclass
+class Reply:
+    """One scripted answer: 200 with a tool call (tool_input None: derived from the prompt) or an error."""
+
+    status: int = 200
+    tool_input: Any = None
+    error_type: str = ""
+    message: str = ""
+    details: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    refusal: str = ""
+
+    @classmethod
+    def error(cls, status: int, error_type: str, message: str, **kwargs: Any) -> Reply:
+        return cls(status=status, error_type=error_type, message=message, **kwargs)
+
+
+class FakeAnthropic:
+    """The fake's state: scripted replies and every request received (headers and JSON body)."""
+
+    def __init__(self) -> None:
+        self.api_key = "sk-ant-fake-0123456789"
+        self.replies: deque[Reply] = deque()
+        self.delay = 0.0
+        self.requests: list[dict[str, Any]] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def environment(self) -> dict[str, str]:
+        return {"ANTHROPIC_BASE_URL": self.url, "ANTHROPIC_API_KEY": self.api_key}
+
+    def queue(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def next_reply(self) -> Reply:
+        return self.replies.popleft() if self.replies else Reply(delay=self.delay)
+
+
+def model_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """The tool input 'the model' writes: the rule engine's story for the description in the first message."""
+    first = body["messages"][0]["content"]
+    text = first if isinstance(first, str) else first[0]["text"]
+    match = DESCRIPTION.search(text)
+    return spec_to_dict(generate(match.group(1) if match else text))
+
+
+def _events(body: dict[str, Any], reply: Reply) -> Iterator[tuple[str, dict[str, Any]]]:
+    tool_input = reply.tool_input if reply.tool_input is not None else model_answer(body)
+    arguments = json.dumps(tool_input)
+    input_tokens = max(1, len(json.dumps(body)) // 4)
+    message = {
+        "id": "msg_fake",
+        "type": "message",
+        "role": "assistant",
+        "model": body.get("model"),
+        "content": [],
+        "stop_reason": None,
+        "stop_sequence": None,
+        "usage": {"input_tokens": input_tokens, "output_tokens": 1},
+    }
+    yield "message_start", {"type": "message_start", "message": message}
+    if reply.refusal:
+        block = {"type": "text", "text": ""}
+        yield "content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}
+        delta = {"type": "text_delta", "text": reply.refusal}
+        yield "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+    else:
+        block = {"type": "tool_use", "id": "toolu_fake", "name": "write_gherkin", "input": {}}
+        yield "content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}
+        for start in range(0, len(arguments), CHUNK):
+            delta = {"type": "input_json_delta", "partial_json": arguments[start : start + CHUNK]}
+            yield "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
+    yield "content_block_stop", {"type": "content_block_stop", "index": 0}
+    stop = "refusal" if reply.refusal else "tool_use"
+    usage = {"output_tokens": max(1, len(arguments) // 4)}
+    yield (
+        "message_delta",
+        {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None}, "usage": usage},
+    )
+    yield "message_stop", {"type": "message_stop"}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ThreadingHTTPServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        return
+
+    def _json(self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_POST(self) -> None:
+        fake: FakeAnthropic = self.server.fake  # type: ignore[attr-defined]
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        fake.requests.append(
+            {"path": self.path, "headers": dict(self.headers), "body": body, "at": time.monotonic()}
+        )
+        try:
+            self._answer(fake, body)
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the client gave up (a timeout test)
+
+    def _answer(self, fake: FakeAnthropic, body: dict[str, Any]) -> None:
+        if self.path != "/v1/messages":
+            self._json(404, {"type": "error", "error": {"type": "not_found_error", "message": "not found"}})
+            return
+        bearer = self.headers.get("authorization", "").removeprefix("Bearer ")
+        if fake.api_key not in (self.headers.get("x-api-key"), bearer):
+            error = {"type": "authentication_error", "message": "invalid x-api-key"}
+            self._json(401, {"type": "error", "error": error, "request_id": "req_fake"})
+            return
+        reply = fake.next_reply()
+        time.sleep(reply.delay)
+        if reply.status != 200:
+            error = {"type": reply.error_type, "message": reply.message, "details": reply.details}
+            self._json(
+                reply.status, {"type": "error", "error": error, "request_id": "req_fake"}, reply.headers
+            )
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        for name, data in _events(body, reply):
+            self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+        self.close_connection = True
+
+
+@pytest.fixture(name="fake_anthropic")
+def fake_anthropic_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAnthropic]:
+    """A started fake; the app's ANTHROPIC_* variables point at it (the Claude engine is on)."""
+    fake = FakeAnthropic()
+    fake.start()
+    for name, value in fake.environment().items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    yield fake
+    fake.stop()

@@ -1,0 +1,241 @@
+"""A fake GitHub REST API (Enterprise layout, /api/v3) on 127.0.0.1 for the Actions endpoints PyGithub calls.
+
+It serves one repository (octo/shop) holding a generated history (support/github_history.py): workflows and
+their files, runs newest first with page/per_page pagination and Link headers, jobs of every attempt,
+artifacts, workflow dispatches, re-runs of failed jobs and cancels. Every response carries rate-limit
+headers; `remaining` counts down and at zero the API answers 403 "API rate limit exceeded". `fail` queues
+error answers for a method and path prefix. `requests` records (method, path) of every request received.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+
+from tests.support import github_history as history
+
+API_PREFIX = "/api/v3"
+REPO_PATH = f"{API_PREFIX}/repos/{history.FULL_NAME}"
+
+
+class FakeGitHubRest:
+    """The fake's state; change `runs`, `remaining` or `failures` between requests to shape answers."""
+
+    def __init__(self, runs: list[history.Run] | None = None) -> None:
+        self.runs: dict[int, history.Run] = {run.id: run for run in (runs or [])}
+        self.workflows_updated = datetime(2024, 1, 1, tzinfo=UTC)
+        self.requests: list[tuple[str, str]] = []
+        self.dispatches: list[dict[str, Any]] = []
+        self.remaining = 5000
+        self.reset = int(time.time()) + 3600
+        self.failures: list[tuple[str, str, int]] = []
+        self.lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}{API_PREFIX}"
+
+    def environment(self) -> dict[str, str]:
+        return {"GITHUB_API_URL": self.api_url, "GITHUB_TOKEN": "ghp_fake", "GITHUB_REQUEST_INTERVAL": "0"}
+
+    def start(self) -> FakeGitHubRest:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def fail(self, method: str, path_prefix: str, status: int, times: int = 1) -> None:
+        """Answer the next `times` requests of `method` under REPO_PATH + path_prefix with `status`."""
+        self.failures.extend([(method, REPO_PATH + path_prefix, status)] * times)
+
+    def count(self, method: str = "GET", under: str = "") -> int:
+        return sum(1 for m, p in self.requests if m == method and p.startswith(REPO_PATH + under))
+
+    def newest_first(self) -> list[history.Run]:
+        return sorted(self.runs.values(), key=lambda run: (run.created, run.id), reverse=True)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: ThreadingHTTPServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # keep-alive without 40 ms delayed-ACK stalls
+
+    @property
+    def fake(self) -> FakeGitHubRest:
+        return self.server.fake  # type: ignore[attr-defined]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def _serve(self, method: str) -> None:
+        parts = urlsplit(self.path)
+        length = int(self.headers.get("content-length") or 0)
+        body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        with self.fake.lock:
+            self.fake.requests.append((method, parts.path))
+            status, payload, headers = self._answer(method, parts.path, dict(parse_qsl(parts.query)), body)
+        self._json(status, payload, headers)
+
+    def _answer(self, method: str, path: str, query: dict[str, str], body: dict) -> tuple[int, Any, dict]:
+        fake = self.fake
+        for index, (fail_method, prefix, status) in enumerate(fake.failures):
+            if fail_method == method and path.startswith(prefix):
+                del fake.failures[index]
+                return status, {"message": "Server Error"}, {}
+        if fake.remaining <= 0:
+            return 403, {"message": "API rate limit exceeded for user ID 1."}, {}
+        fake.remaining -= 1
+        if not path.startswith(REPO_PATH):
+            return 404, {"message": "Not Found"}, {}
+        route = path[len(REPO_PATH) :].strip("/").split("/")
+        if method == "POST":
+            return self._write(route, body)
+        return self._read(route, query)
+
+    def _read(self, route: list[str], query: dict[str, str]) -> tuple[int, Any, dict]:
+        fake, api = self.fake, self.fake.api_url
+        if route == [""]:
+            repo = {"id": 1296269, "name": history.NAME, "full_name": history.FULL_NAME, "private": False}
+            return 200, {**repo, "default_branch": "main", "url": f"{api}/repos/{history.FULL_NAME}"}, {}
+        if route[:2] == ["actions", "workflows"] and len(route) == 2:
+            items = [history.workflow_json(wid, api, fake.workflows_updated) for wid in history.WORKFLOWS]
+            return 200, {"total_count": len(items), "workflows": items}, {}
+        if route[0] == "contents":
+            path = "/".join(route[1:])
+            wid = next(w for w, (_, p, _) in history.WORKFLOWS.items() if p == path)
+            content = base64.b64encode(history.FILES[wid].encode()).decode()
+            return (
+                200,
+                {"type": "file", "encoding": "base64", "content": content, "path": path, "sha": "f"},
+                {},
+            )
+        if route[:2] == ["actions", "runs"] and len(route) == 2:
+            runs = [r for r in fake.newest_first() if _created_matches(r.created, query.get("created", ""))]
+            page, headers = self._page(runs, query)
+            return (
+                200,
+                {"total_count": len(runs), "workflow_runs": [history.run_json(r, api) for r in page]},
+                headers,
+            )
+        run = (
+            fake.runs.get(int(route[2])) if route[:2] == ["actions", "runs"] and route[2].isdigit() else None
+        )
+        if run is None:
+            return 404, {"message": "Not Found"}, {}
+        if len(route) == 3:
+            return 200, history.run_json(run, api), {}
+        if route[3] == "jobs":
+            jobs = (
+                run.jobs
+                if query.get("filter") == "all"
+                else [j for j in run.jobs if j.attempt == run.attempt]
+            )
+            page, headers = self._page(jobs, query)
+            return (
+                200,
+                {"total_count": len(jobs), "jobs": [history.job_json(run, j, api) for j in page]},
+                headers,
+            )
+        if route[3] == "artifacts":
+            artifact = {"id": run.id * 3, "name": "coverage", "size_in_bytes": 2048, "expired": False}
+            return 200, {"total_count": 1, "artifacts": [artifact]}, {}
+        return 404, {"message": "Not Found"}, {}
+
+    def _write(self, route: list[str], body: dict) -> tuple[int, Any, dict]:
+        fake = self.fake
+        if route[:2] == ["actions", "workflows"] and route[-1] == "dispatches":
+            wid = int(route[2])
+            if "workflow_dispatch" not in history.FILES.get(wid, ""):
+                return 422, {"message": "Workflow does not have 'workflow_dispatch' trigger"}, {}
+            fake.dispatches.append({"workflow_id": wid, **body})
+            return 204, None, {}
+        run = fake.runs.get(int(route[2])) if len(route) == 4 and route[2].isdigit() else None
+        if run is None:
+            return 404, {"message": "Not Found"}, {}
+        if route[3] == "cancel":
+            if run.status == "completed":
+                return 409, {"message": "Cannot cancel a workflow run that is completed."}, {}
+            run.status, run.conclusion, run.updated = "completed", "cancelled", datetime.now(UTC)
+            return 202, {}, {}
+        if route[3] == "rerun-failed-jobs" and run.status == "completed" and run.conclusion == "failure":
+            run.attempt, run.status, run.conclusion = run.attempt + 1, "queued", None
+            run.updated = datetime.now(UTC)
+            return 201, {}, {}
+        return 403, {"message": "This workflow run cannot be rerun."}, {}
+
+    def _page(self, items: list, query: dict[str, str]) -> tuple[list, dict[str, str]]:
+        per_page, page = int(query.get("per_page", 30)), int(query.get("page", 1))
+        last = max(1, -(-len(items) // per_page))
+        links = []
+        base = f"http://{self.headers['host']}{urlsplit(self.path).path}"
+        for rel, number in (("next", page + 1), ("last", last)):
+            if page < last:
+                links.append(
+                    f'<{base}?{urlencode({**query, "page": number, "per_page": per_page})}>; rel="{rel}"'
+                )
+        return items[(page - 1) * per_page : page * per_page], ({"Link": ", ".join(links)} if links else {})
+
+    def _json(self, status: int, body: Any, headers: dict[str, str]) -> None:
+        payload = b"" if body is None else json.dumps(body).encode()
+        self.send_response(status)
+        fake = self.fake
+        rate = {
+            "X-RateLimit-Limit": "5000",
+            "X-RateLimit-Remaining": str(max(0, fake.remaining)),
+            "X-RateLimit-Reset": str(fake.reset),
+            "X-RateLimit-Used": str(5000 - max(0, fake.remaining)),
+            "X-RateLimit-Resource": "core",
+        }
+        for name, value in {**rate, **headers}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _created_matches(created: datetime, condition: str) -> bool:
+    if not condition.startswith(">="):
+        return True
+    since = datetime.fromisoformat(condition[2:].replace("Z", "+00:00"))
+    return created >= since
+
+
+@pytest.fixture
+def fake_rest() -> Iterator[FakeGitHubRest]:
+    """A running fake with an empty history; tests set `runs`."""
+    fake = FakeGitHubRest().start()
+    yield fake
+    fake.stop()
+
+
+def environment_for(fake: FakeGitHubRest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app's settings at the fake."""
+    from autodevhub.core.settings import get_settings
+
+    for name, value in fake.environment().items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()

@@ -1,0 +1,35 @@
+"""Test helpers: accounts and tokens made through the real services."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from autodevhub.auth import accounts, api_tokens
+from autodevhub.core.db import get_engine
+from autodevhub.models import User, UserRole
+from autodevhub.web.api import create_api
+
+PASSWORD = "correct horse battery staple"
+
+
+def api_client() -> TestClient:
+    return TestClient(create_api(), base_url="http://localhost:3000")
+
+
+def make_user(email: str, role: UserRole = UserRole.member, password: str | None = PASSWORD) -> User:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        user = accounts.create_user(session, email, password, role=role)
+        session.commit()
+        return user
+
+
+def make_token(user: User, name: str = "test") -> str:
+    with Session(get_engine()) as session:
+        _, raw = api_tokens.create_token(session, user.id, name)
+        session.commit()
+        return raw
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
