@@ -11,7 +11,7 @@ export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format migrate chromium clean
+.PHONY: run test test-fast lint format migrate chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,7 @@ chromium:
 lint: $(VENV)/.dev-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff format .
@@ -49,6 +50,10 @@ format: $(VENV)/.dev-deps
 
 test: $(VENV)/.dev-deps chromium lint
 	$(BIN)/pytest
+
+# Unit and integration tests only: no browser, no app build, no handler sweep (a few minutes).
+test-fast: $(VENV)/.dev-deps lint
+	$(BIN)/pytest tests/unit tests/integration
 
 clean:
 	rm -rf $(VENV) .web .states data test-artifacts

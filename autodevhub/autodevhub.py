@@ -1,4 +1,4 @@
-"""The Reflex app: the API and security headers in front, every page added once."""
+"""The Reflex app: the API (which registers every feature) and security headers in front, every page once."""
 
 import reflex as rx
 

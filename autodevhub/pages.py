@@ -9,6 +9,7 @@ from autodevhub.projects.ui import detail_page as project_detail_page  # noqa: F
 from autodevhub.projects.ui import list_page as project_list_page  # noqa: F401
 from autodevhub.stories.ui import detail_page as story_detail_page  # noqa: F401
 from autodevhub.stories.ui import generator_page  # noqa: F401
+from autodevhub.stories.ui import list_page as story_list_page  # noqa: F401
 from autodevhub.ui import add_pages
 from autodevhub.workflows.ui import workflows_page  # noqa: F401
 

@@ -47,6 +47,7 @@ def main() -> None:
     from autodevhub.auth.sessions import identity_of
     from autodevhub.cli import alembic_config
     from autodevhub.core.db import session_scope
+    from autodevhub.core.identity import SYSTEM, Actor
     from autodevhub.core.settings import get_settings
     from autodevhub.models import UserRole
     from autodevhub.projects import service as projects
@@ -58,8 +59,12 @@ def main() -> None:
     config.attributes["configure_logger"] = False
     command.upgrade(config, "head")
     with session_scope() as session:
-        identity = identity_of(accounts.create_user(session, "bench@example.com", None, role=UserRole.admin))
-        project_id = projects.create_project(session, identity, {"name": "Bench"}).id
+        account = accounts.NewAccount(email="bench@example.com", role=UserRole.admin)
+        admin = accounts.create_user(session, SYSTEM, account)
+        identity = identity_of(admin)
+        data = projects.ProjectCreate(name="Bench")
+        project_id = projects.create_project(session, Actor.of(identity), data).id
+    actor = Actor.of(identity)  # the bench admin generates every story
 
     commits: list[float] = []
 
@@ -67,7 +72,7 @@ def main() -> None:
         """Milliseconds of one generation up to its commit; the commit's own time goes to `commits`."""
         started = time.perf_counter()
         with session_scope() as session:
-            service.generate_story(session, identity, project_id, text)
+            service.generate_story(session, actor, service.StoryGenerate.of(project_id, text))
             done = time.perf_counter()
         commits.append((time.perf_counter() - done) * 1000)
         return (done - started) * 1000

@@ -10,34 +10,21 @@ from sqlmodel import Session, col, select
 from autodevhub.auth import accounts, policy
 from autodevhub.auth.guard import require
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core import audit
 from autodevhub.core.errors import InvalidInput
-from autodevhub.models import AuditLog, User, UserRole
+from autodevhub.core.identity import Actor, Identity
+from autodevhub.models import AuditLog, User
 
 MAX_FILTER = {"user_email": 320, "action": 100, "resource_type": 50}
 
 
-def create_user(
-    session: Session,
-    identity: Identity | None,
-    email: object,
-    role: object,
-    password: object,
-    *,
-    ip_address: str | None,
-) -> User:
+def create_user(session: Session, actor: Actor, email: object, role: object, password: object) -> User:
     """An admin creates an account with an initial password the person changes after signing in."""
-    actor = require(identity, Permission.USERS_MANAGE)
-    try:
-        user_role = UserRole(role)
-    except ValueError:
-        raise InvalidInput("Role must be admin, member or viewer.") from None
+    require(actor.identity, Permission.USERS_MANAGE)
     if not isinstance(password, str) or not password:
         raise InvalidInput("Set an initial password.")
-    return accounts.create_user(
-        session, email, password, role=user_role, actor_id=actor.id, ip_address=ip_address
-    )
+    account = accounts.NewAccount(email=email, password=password, role=role)
+    return accounts.create_user(session, actor, account)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,20 +40,20 @@ def instance_policy(session: Session, identity: Identity | None) -> InstancePoli
 
 
 def save_instance_policy(
-    session: Session, identity: Identity | None, signup_mode: object, github_orgs: object, *, ip_address: str
+    session: Session, actor: Actor, signup_mode: object, github_orgs: object
 ) -> InstancePolicy:
     """Change what differs from the current policy (each change audited); all or nothing."""
-    current = instance_policy(session, identity)
+    current = instance_policy(session, actor.identity)
     if signup_mode != current.signup_mode:
-        policy.set_signup_mode(session, identity, signup_mode, ip_address=ip_address)
+        policy.set_signup_mode(session, actor, signup_mode)
     wanted = (
         sorted({n.lower() for n in github_orgs.replace(",", " ").split()})
         if isinstance(github_orgs, str)
         else None
     )
     if wanted != current.github_orgs:
-        policy.set_github_allowed_orgs(session, identity, github_orgs, ip_address=ip_address)
-    return instance_policy(session, identity)
+        policy.set_github_allowed_orgs(session, actor, github_orgs)
+    return instance_policy(session, actor.identity)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,7 +99,6 @@ def audit_entries(
         user_id = user.id
     rows, total = audit.search(
         session,
-        identity,
         user_id=user_id,
         action=filters.action.strip() or None,
         resource_type=filters.resource_type.strip() or None,

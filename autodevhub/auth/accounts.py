@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
+from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from sqlmodel import Session, func, or_, select
 
 from autodevhub.auth import policy
 from autodevhub.auth.guard import parse_id, require
-from autodevhub.auth.passwords import hash_password, password_problem, verify_password
+from autodevhub.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity, end_all_sessions
+from autodevhub.auth.sessions import end_all_sessions, identity_of
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound, RateLimited
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
 from autodevhub.models import User, UserRole
@@ -45,45 +48,67 @@ def require_valid_password(password: object) -> str:
     return password  # type: ignore[return-value]
 
 
+class NewAccount(BaseModel):
+    """An account to create, validated once for the sign-up form, the admin's form, GitHub and the CLI.
+
+    Fields arrive from browsers as anything; each validator turns a bad value into one InvalidInput.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str
+    password: str | None = None  # None: a GitHub-only account
+    first_name: str = ""
+    last_name: str = ""
+    role: UserRole = UserRole.member
+
+    @field_validator("email", mode="before")
+    @classmethod
+    def _email(cls, value: object) -> str:
+        return normalize_email(value)
+
+    @field_validator("password", mode="before")
+    @classmethod
+    def _password(cls, value: object) -> str | None:
+        return None if value is None else require_valid_password(value)
+
+    @field_validator("first_name", "last_name", mode="before")
+    @classmethod
+    def _name(cls, value: object, info: ValidationInfo) -> str:
+        return clean_name(value, info.field_name.replace("_", " ").capitalize())
+
+    @field_validator("role", mode="before")
+    @classmethod
+    def _role(cls, value: object) -> UserRole:
+        try:
+            return UserRole(value)
+        except ValueError:
+            raise InvalidInput("Role must be admin, member or viewer.") from None
+
+
 def user_by_email(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email)).first()
 
 
-def create_user(
-    session: Session,
-    email: object,
-    password: object | None,
-    *,
-    role: UserRole = UserRole.member,
-    first_name: object = "",
-    last_name: object = "",
-    actor_id: uuid.UUID | None = None,
-    ip_address: str | None = None,
-) -> User:
-    """Create an account (password optional for GitHub-only users); the very first one is an admin."""
-    address = normalize_email(email)
-    password_hash = hash_password(require_valid_password(password)) if password is not None else None
-    if user_by_email(session, address):
+def create_user(session: Session, actor: Actor, account: NewAccount) -> User:
+    """Create an account (password optional for GitHub-only users); the very first one is an admin.
+
+    Audited as the actor's act, or as the new user's own when nobody is signed in (sign-up).
+    """
+    if user_by_email(session, account.email):
         raise Conflict("An account with this email already exists.")
     is_first = session.exec(select(func.count()).select_from(User)).one() == 0
     user = User(
-        email=address,
-        password_hash=password_hash,
-        first_name=clean_name(first_name, "First name"),
-        last_name=clean_name(last_name, "Last name"),
-        role=UserRole.admin if is_first else role,
+        email=account.email,
+        password_hash=hash_password(account.password) if account.password is not None else None,
+        first_name=account.first_name,
+        last_name=account.last_name,
+        role=UserRole.admin if is_first else account.role,
     )
     session.add(user)
     session.flush()
-    audit.record(
-        session,
-        "user.create",
-        "user",
-        user.id,
-        user_id=actor_id or user.id,
-        ip_address=ip_address,
-        role=user.role.value,
-    )
+    author = actor if actor.identity is not None else actor.acting_for(identity_of(user))
+    audit.record(session, author, "user.create", "user", user.id, role=user.role.value)
     return user
 
 
@@ -94,30 +119,29 @@ def signup_status(session: Session) -> str:
     return "open" if policy.open_signup(session) else "invite"
 
 
-def sign_up(
-    session: Session,
-    email: object,
-    password: object,
-    *,
-    first_name: object = "",
-    last_name: object = "",
-    ip_address: str | None = None,
-) -> User:
-    """Self-service sign-up: always open for the first account, then as the admin chose."""
+def sign_up(session: Session, actor: Actor, account: NewAccount) -> User:
+    """Self-service sign-up (always as a member): open for the first account, then as the admin chose."""
     if signup_status(session) == "invite":
         raise Forbidden("Sign-up is by invitation only. Ask an administrator for an account.")
-    return create_user(
-        session, email, password, first_name=first_name, last_name=last_name, ip_address=ip_address
+    return create_user(session, actor, account.model_copy(update={"role": UserRole.member}))
+
+
+def login_failed(session: Session, actor: Actor, user: User | None, reason: str, **details: Any) -> None:
+    """Audit a refused sign-in and commit it at once: the caller raises next, which would roll it back."""
+    acting = actor.acting_for(identity_of(user)) if user is not None else actor
+    audit.record(
+        session, acting, "auth.login_failed", "user", user.id if user else None, reason=reason, **details
     )
+    session.commit()
 
 
-def login_with_password(session: Session, email: object, password: object, *, ip_address: str) -> User:
+def login_with_password(session: Session, actor: Actor, email: object, password: object) -> User:
     """Check credentials under the per-account and per-IP limits; audits success and failure."""
     address = email.strip().lower() if isinstance(email, str) else ""
     settings = get_settings()
     limiter = get_limiter()
     for limit, key in (
-        (settings.rate_limit_login_ip, ip_address or "unknown"),
+        (settings.rate_limit_login_ip, actor.ip or "unknown"),
         (settings.rate_limit_login_account, address),
     ):
         decision = limiter.hit(limit, "login", key)
@@ -126,33 +150,26 @@ def login_with_password(session: Session, email: object, password: object, *, ip
     user = user_by_email(session, address) if address else None
     valid = isinstance(password, str) and verify_password(user.password_hash if user else None, password)
     if not valid or user is None or not user.is_active:
-        audit.record(
-            session,
-            "auth.login_failed",
-            "user",
-            user.id if user else None,
-            user_id=user.id if user else None,
-            ip_address=ip_address,
-            email=address[:320],
-            reason="inactive" if valid and user else "bad_credentials",
+        login_failed(
+            session, actor, user, "inactive" if valid and user else "bad_credentials", email=address[:320]
         )
-        session.commit()
         raise NotAuthenticated(BAD_CREDENTIALS if not valid else "This account is deactivated.")
     limiter.reset(settings.rate_limit_login_account, "login", address)
-    audit.record(session, "auth.login", "user", user.id, user_id=user.id, ip_address=ip_address)
+    if user.password_hash and needs_rehash(user.password_hash):  # the hashing parameters were raised
+        user.password_hash = hash_password(password)
+        session.add(user)
+    audit.record(session, actor.acting_for(identity_of(user)), "auth.login", "user", user.id)
     return user
 
 
-def change_password(
-    session: Session, user_id: uuid.UUID, current: object, new: object, *, ip_address: str | None
-) -> None:
+def change_password(session: Session, actor: Actor, current: object, new: object) -> None:
     """Replace the password after checking the current one, under the per-account login limit.
 
     GitHub-only accounts may set a first password without one.
     """
-    user = session.get(User, user_id)
+    user = session.get(User, actor.user_id) if actor.user_id else None
     if user is None:
-        raise NotFound("Account not found.")
+        raise NotAuthenticated("Sign in to continue.")
     if user.password_hash:
         decision = get_limiter().hit(get_settings().rate_limit_login_account, "password_change", str(user.id))
         if not decision.allowed:
@@ -161,7 +178,7 @@ def change_password(
             raise InvalidInput("Current password is incorrect.")
     user.password_hash = hash_password(require_valid_password(new))
     session.add(user)
-    audit.record(session, "user.password_change", "user", user.id, user_id=user.id, ip_address=ip_address)
+    audit.record(session, actor, "user.password_change", "user", user.id)
 
 
 def list_users(
@@ -184,11 +201,9 @@ def list_users(
     return list(rows), total
 
 
-def set_role(
-    session: Session, identity: Identity | None, user_id: object, role: object, *, ip_address: str | None
-) -> User:
+def set_role(session: Session, actor: Actor, user_id: uuid.UUID | str, role: object) -> User:
     """An admin changes someone's global role; the last admin cannot demote themselves away."""
-    actor = require(identity, Permission.USERS_MANAGE)
+    require(actor.identity, Permission.USERS_MANAGE)
     try:
         new_role = UserRole(role)
     except ValueError:
@@ -200,24 +215,13 @@ def set_role(
         raise Conflict("At least one active admin must remain.")
     old_role, user.role = user.role, new_role
     session.add(user)
-    audit.record(
-        session,
-        "user.role_change",
-        "user",
-        user.id,
-        user_id=actor.id,
-        ip_address=ip_address,
-        old=old_role.value,
-        new=new_role.value,
-    )
+    audit.record(session, actor, "user.role_change", "user", user.id, old=old_role.value, new=new_role.value)
     return user
 
 
-def set_active(
-    session: Session, identity: Identity | None, user_id: object, active: object, *, ip_address: str | None
-) -> User:
+def set_active(session: Session, actor: Actor, user_id: uuid.UUID | str, active: object) -> User:
     """An admin deactivates (ending every session and token use) or reactivates an account."""
-    actor = require(identity, Permission.USERS_MANAGE)
+    require(actor.identity, Permission.USERS_MANAGE)
     if not isinstance(active, bool):
         raise InvalidInput("Active must be true or false.")
     user = session.get(User, parse_id(user_id, "User"))
@@ -230,7 +234,7 @@ def set_active(
     if not active:
         end_all_sessions(session, user.id)
     action = "user.activate" if active else "user.deactivate"
-    audit.record(session, action, "user", user.id, user_id=actor.id, ip_address=ip_address)
+    audit.record(session, actor, action, "user", user.id)
     return user
 
 

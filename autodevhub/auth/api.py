@@ -21,7 +21,7 @@ from autodevhub.auth.web_session import (
 )
 from autodevhub.core.errors import NotAuthenticated, ServiceError
 from autodevhub.models import SessionKind, UserRole
-from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, RequestActor, request_actor
 
 router = APIRouter(tags=["auth"])
 
@@ -73,32 +73,31 @@ class ApiTokenList(BaseModel):
 
 
 @router.post("/auth/login", response_model=TokenPair)
-def api_login(body: LoginBody, request: Request, session: DbSession) -> TokenPair:
+def api_login(body: LoginBody, actor: RequestActor, session: DbSession) -> TokenPair:
     """Password login for API clients: a 15-minute JWT and a rotating refresh token."""
-    user = accounts.login_with_password(session, body.email, body.password, ip_address=client_ip(request))
-    login = sessions.api_login(
-        session, user, ip_address=client_ip(request), user_agent=request.headers.get("user-agent")
-    )
+    user = accounts.login_with_password(session, actor, body.email, body.password)
+    login = sessions.api_login(session, actor, user)
     return TokenPair(
         access_token=login.access_token, refresh_token=login.refresh_token, expires_in=login.expires_in
     )
 
 
 @router.post("/auth/refresh", response_model=TokenPair)
-def api_refresh(body: RefreshBody, request: Request, session: DbSession) -> TokenPair:
-    login = sessions.refresh_api_login(session, body.refresh_token, ip_address=client_ip(request))
+def api_refresh(body: RefreshBody, actor: RequestActor, session: DbSession) -> TokenPair:
+    login = sessions.refresh_api_login(session, actor, body.refresh_token)
     return TokenPair(
         access_token=login.access_token, refresh_token=login.refresh_token, expires_in=login.expires_in
     )
 
 
 @router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def api_logout(identity: CurrentIdentity, request: Request, session: DbSession) -> None:
+def api_logout(actor: CurrentActor, session: DbSession) -> None:
     """Revoke the login session of the access token used (its refresh token dies with it)."""
-    row = session.get(sessions.UserSession, identity.session_id) if identity.session_id else None
+    session_id = actor.identity.session_id if actor.identity else None
+    row = session.get(sessions.UserSession, session_id) if session_id else None
     if row is None:
         raise NotAuthenticated("Log out with an access token from /auth/login, not an API token.")
-    sessions.end_session(session, row, ip_address=client_ip(request))
+    sessions.end_session(session, actor, row)
 
 
 @router.get("/api/me", response_model=Me, tags=["account"])
@@ -116,22 +115,16 @@ def list_api_tokens(identity: CurrentIdentity, session: DbSession) -> ApiTokenLi
 
 
 @router.post("/api/tokens", response_model=CreatedApiToken, status_code=201, tags=["account"])
-def create_api_token(
-    body: NewApiToken, identity: CurrentIdentity, request: Request, session: DbSession
-) -> CreatedApiToken:
-    token, raw = api_tokens.create_token(
-        session, identity.id, body.name, expires_in_days=body.expires_in_days, ip_address=client_ip(request)
-    )
+def create_api_token(body: NewApiToken, actor: CurrentActor, session: DbSession) -> CreatedApiToken:
+    token, raw = api_tokens.create_token(session, actor, body.name, expires_in_days=body.expires_in_days)
     return CreatedApiToken(
         **ApiTokenPublic.model_validate(token, from_attributes=True).model_dump(), token=raw
     )
 
 
 @router.delete("/api/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["account"])
-def revoke_api_token(
-    token_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> None:
-    api_tokens.revoke_token(session, identity.id, token_id, ip_address=client_ip(request))
+def revoke_api_token(token_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> None:
+    api_tokens.revoke_token(session, actor, token_id)
 
 
 def _back_to(page: str, error: str, **keep: str) -> RedirectResponse:
@@ -151,8 +144,9 @@ def web_login(
     if not same_origin(request):
         return _back_to("/login", "This sign-in form came from another site.")
     try:
-        user = accounts.login_with_password(session, email, password, ip_address=client_ip(request))
-        raw = start_browser_session(session, user, request)
+        actor = request_actor(request)
+        user = accounts.login_with_password(session, actor, email, password)
+        raw = start_browser_session(session, actor, user)
     except ServiceError as error:
         return _back_to("/login", error.message, email=email, next=next)
     return signed_in_redirect(next, raw)
@@ -172,15 +166,12 @@ def web_signup(
     if not same_origin(request):
         return _back_to("/signup", "This sign-up form came from another site.", **keep)
     try:
-        user = accounts.sign_up(
-            session,
-            email,
-            password,
-            first_name=first_name,
-            last_name=last_name,
-            ip_address=client_ip(request),
+        actor = request_actor(request)
+        account = accounts.NewAccount(
+            email=email, password=password, first_name=first_name, last_name=last_name
         )
-        raw = start_browser_session(session, user, request)
+        user = accounts.sign_up(session, actor, account)
+        raw = start_browser_session(session, actor, user)
     except ServiceError as error:
         return _back_to("/signup", error.message, **keep)
     return signed_in_redirect("/", raw)
@@ -194,7 +185,7 @@ def web_logout(request: Request, session: DbSession) -> RedirectResponse:
     if same_origin(request) and raw:
         try:
             row = sessions.session_for_token(session, raw, SessionKind.web)
-            sessions.end_session(session, row, ip_address=client_ip(request))
+            sessions.end_session(session, request_actor(request), row)
         except NotAuthenticated:
             pass
     clear_session_cookie(response)

@@ -7,10 +7,11 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
-from autodevhub.auth.sessions import Identity, identity_of
+from autodevhub.auth.sessions import identity_of
 from autodevhub.auth.tokens import API_TOKEN_PREFIX, new_token, token_hash
 from autodevhub.core import audit
-from autodevhub.core.errors import InvalidInput, NotFound
+from autodevhub.core.errors import InvalidInput, NotAuthenticated, NotFound
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import ApiToken, User, utcnow
 
 MAX_NAME_LENGTH = 100
@@ -19,14 +20,11 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def create_token(
-    session: Session,
-    user_id: uuid.UUID,
-    name: object,
-    *,
-    expires_in_days: object = None,
-    ip_address: str | None = None,
+    session: Session, actor: Actor, name: object, *, expires_in_days: object = None
 ) -> tuple[ApiToken, str]:
-    """A new token for the user; the raw value is returned here and never again."""
+    """A new token for the acting user; the raw value is returned here and never again."""
+    if actor.user_id is None:
+        raise NotAuthenticated("Sign in to continue.")
     if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME_LENGTH:
         raise InvalidInput(f"Token name is required, at most {MAX_NAME_LENGTH} characters.")
     expires_at = None
@@ -39,18 +37,12 @@ def create_token(
             raise InvalidInput(f"Expiry must be between 1 and {MAX_DAYS} days, or never.")
         expires_at = utcnow() + timedelta(days=days)
     raw = new_token(API_TOKEN_PREFIX)
-    token = ApiToken(user_id=user_id, name=name.strip(), token_hash=token_hash(raw), expires_at=expires_at)
+    token = ApiToken(
+        user_id=actor.user_id, name=name.strip(), token_hash=token_hash(raw), expires_at=expires_at
+    )
     session.add(token)
     session.flush()
-    audit.record(
-        session,
-        "token.create",
-        "api_token",
-        token.id,
-        user_id=user_id,
-        ip_address=ip_address,
-        name=token.name,
-    )
+    audit.record(session, actor, "token.create", "api_token", token.id, name=token.name)
     return token, raw
 
 
@@ -59,21 +51,21 @@ def list_tokens(session: Session, user_id: uuid.UUID) -> list[ApiToken]:
     return list(session.exec(query).all())
 
 
-def revoke_token(
-    session: Session, user_id: uuid.UUID, token_id: object, *, ip_address: str | None = None
-) -> ApiToken:
-    """Revoke one of the user's own tokens."""
+def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID | str) -> ApiToken:
+    """Revoke one of the acting user's own tokens."""
+    if actor.user_id is None:
+        raise NotAuthenticated("Sign in to continue.")
     try:
         key = uuid.UUID(str(token_id))
     except ValueError:
         raise NotFound("Token not found.") from None
     token = session.get(ApiToken, key)
-    if token is None or token.user_id != user_id:
+    if token is None or token.user_id != actor.user_id:
         raise NotFound("Token not found.")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         session.add(token)
-        audit.record(session, "token.revoke", "api_token", token.id, user_id=user_id, ip_address=ip_address)
+        audit.record(session, actor, "token.revoke", "api_token", token.id)
     return token
 
 

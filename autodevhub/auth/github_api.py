@@ -15,7 +15,7 @@ from autodevhub.auth.web_session import safe_next, signed_in_redirect, start_bro
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.settings import get_settings
 from autodevhub.integrations import github_oauth
-from autodevhub.web.deps import DbSession, client_ip
+from autodevhub.web.deps import DbSession, request_actor
 
 router = APIRouter(tags=["auth"])
 
@@ -76,13 +76,8 @@ async def github_callback(request: Request, session: DbSession) -> Response:
 
 def _sign_in(session: Session, profile: github_oauth.GitHubProfile, request: Request) -> str:
     """The account for the profile and a new web session; returns the raw cookie token."""
+    actor = request_actor(request)
     user = login_with_github(
-        session,
-        profile.id,
-        profile.login,
-        profile.name,
-        profile.verified_email,
-        profile.orgs,
-        ip_address=client_ip(request),
+        session, actor, profile.id, profile.login, profile.name, profile.verified_email, profile.orgs
     )
-    return start_browser_session(session, user, request)
+    return start_browser_session(session, actor, user)

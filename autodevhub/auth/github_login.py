@@ -7,8 +7,10 @@ from typing import NoReturn
 from sqlmodel import Session, select
 
 from autodevhub.auth import accounts, policy
+from autodevhub.auth.sessions import identity_of
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, ServiceError
+from autodevhub.core.identity import Actor
 from autodevhub.models import User
 
 ORG_REFUSED = (
@@ -24,13 +26,12 @@ DEACTIVATED = "This account is deactivated."
 
 def login_with_github(
     session: Session,
+    actor: Actor,
     github_id: int,
     login: str,
     name: str,
     verified_email: str | None,
     orgs: list[str],
-    *,
-    ip_address: str | None,
 ) -> User:
     """The account for a GitHub identity (found by GitHub id, else linked by verified email, else created).
 
@@ -38,18 +39,7 @@ def login_with_github(
     """
 
     def refuse(error: ServiceError, reason: str, user: User | None = None) -> NoReturn:
-        audit.record(
-            session,
-            "auth.login_failed",
-            "user",
-            user.id if user else None,
-            user_id=user.id if user else None,
-            ip_address=ip_address,
-            method="github",
-            github_login=login,
-            reason=reason,
-        )
-        session.commit()
+        accounts.login_failed(session, actor, user, reason, method="github", github_login=login)
         raise error
 
     email = verified_email.strip().lower() if verified_email else None
@@ -66,32 +56,22 @@ def login_with_github(
     if user is not None and user.github_id not in (None, github_id):
         refuse(Conflict(LINKED_ELSEWHERE), "linked_to_other_github_account", user)
 
+    linking = user is not None and user.github_id is None
     if user is None:
         first, _, last = name.strip().partition(" ")
         try:
-            user = accounts.sign_up(
-                session,
-                email,
-                None,
+            account = accounts.NewAccount(
+                email=email,
                 first_name=first[: accounts.MAX_NAME_LENGTH],
                 last_name=last.strip()[: accounts.MAX_NAME_LENGTH],
-                ip_address=ip_address,
             )
+            user = accounts.sign_up(session, actor, account)
         except Forbidden as error:
             refuse(error, "invite_only")
-    elif user.github_id is None:
-        audit.record(
-            session,
-            "user.github_link",
-            "user",
-            user.id,
-            user_id=user.id,
-            ip_address=ip_address,
-            github_login=login,
-        )
+    signed_in = actor.acting_for(identity_of(user))
+    if linking:
+        audit.record(session, signed_in, "user.github_link", "user", user.id, github_login=login)
     user.github_id, user.github_login = github_id, login[:39]
     session.add(user)
-    audit.record(
-        session, "auth.login", "user", user.id, user_id=user.id, ip_address=ip_address, method="github"
-    )
+    audit.record(session, signed_in, "auth.login", "user", user.id, method="github")
     return user

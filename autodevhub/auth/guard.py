@@ -7,8 +7,8 @@ import uuid
 from sqlmodel import Session, select
 
 from autodevhub.auth.permissions import Permission, can
-from autodevhub.auth.sessions import Identity
 from autodevhub.core.errors import Forbidden, NotAuthenticated, NotFound
+from autodevhub.core.identity import Identity
 from autodevhub.models import Project, ProjectMember, ProjectRole
 
 

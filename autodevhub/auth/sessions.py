@@ -20,23 +20,13 @@ from autodevhub.auth.tokens import (
 from autodevhub.core import audit
 from autodevhub.core.cache import get_cache
 from autodevhub.core.errors import NotAuthenticated
-from autodevhub.models import SessionKind, User, UserRole, UserSession, utcnow
+from autodevhub.core.identity import Actor, Identity
+from autodevhub.models import SessionKind, User, UserSession, utcnow
 
 WEB_SESSION_TTL = timedelta(days=14)
 REFRESH_TOKEN_TTL = timedelta(days=30)
 SESSION_CACHE_TTL = timedelta(hours=24)
 CACHE_PREFIX = "session:"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who is calling: read fresh from the users table, so role changes apply at once."""
-
-    id: uuid.UUID
-    email: str
-    role: UserRole
-    name: str
-    session_id: uuid.UUID | None = None
 
 
 @dataclass(frozen=True)
@@ -51,14 +41,7 @@ def identity_of(user: User, session_id: uuid.UUID | None = None) -> Identity:
     return Identity(user.id, user.email, user.role, name, session_id)
 
 
-def start_session(
-    session: Session,
-    user: User,
-    kind: SessionKind,
-    *,
-    ip_address: str | None,
-    user_agent: str | None,
-) -> tuple[UserSession, str]:
+def start_session(session: Session, actor: Actor, user: User, kind: SessionKind) -> tuple[UserSession, str]:
     """Record a new login session; returns it with the raw token (shown to the client once)."""
     is_web = kind is SessionKind.web
     raw = new_token(SESSION_TOKEN_PREFIX if is_web else REFRESH_TOKEN_PREFIX)
@@ -67,21 +50,21 @@ def start_session(
         kind=kind,
         token_hash=token_hash(raw),
         expires_at=utcnow() + (WEB_SESSION_TTL if is_web else REFRESH_TOKEN_TTL),
-        ip_address=ip_address,
-        user_agent=(user_agent or "")[:500] or None,
+        ip_address=actor.ip,
+        user_agent=actor.user_agent,
     )
     session.add(row)
     session.flush()
     return row, raw
 
 
-def api_login(session: Session, user: User, *, ip_address: str | None, user_agent: str | None) -> ApiLogin:
+def api_login(session: Session, actor: Actor, user: User) -> ApiLogin:
     """Tokens for an API client after a successful password check."""
-    row, refresh = start_session(session, user, SessionKind.api, ip_address=ip_address, user_agent=user_agent)
+    row, refresh = start_session(session, actor, user, SessionKind.api)
     return _api_tokens(row, refresh)
 
 
-def refresh_api_login(session: Session, refresh_token: object, *, ip_address: str | None) -> ApiLogin:
+def refresh_api_login(session: Session, actor: Actor, refresh_token: object) -> ApiLogin:
     """Rotate: the presented refresh token stops working and a new pair is issued."""
     row = _live_session(session, refresh_token, SessionKind.api)
     user = session.get(User, row.user_id)
@@ -91,17 +74,20 @@ def refresh_api_login(session: Session, refresh_token: object, *, ip_address: st
     _forget_cached(row.token_hash)
     row.token_hash = token_hash(raw)
     row.expires_at = utcnow() + REFRESH_TOKEN_TTL
-    row.ip_address = ip_address
+    row.ip_address = actor.ip
     session.add(row)
-    audit.record(session, "auth.refresh", "session", row.id, user_id=user.id, ip_address=ip_address)
+    audit.record(session, actor.acting_for(identity_of(user)), "auth.refresh", "session", row.id)
     return _api_tokens(row, raw)
 
 
-def end_session(session: Session, row: UserSession, *, ip_address: str | None) -> None:
+def end_session(session: Session, actor: Actor, row: UserSession) -> None:
     """Logout: the session's cookie, refresh token and access tokens all stop working."""
     _forget_cached(row.token_hash)
     session.delete(row)
-    audit.record(session, "auth.logout", "session", row.id, user_id=row.user_id, ip_address=ip_address)
+    user = session.get(User, row.user_id)
+    audit.record(
+        session, actor.acting_for(identity_of(user)) if user else actor, "auth.logout", "session", row.id
+    )
 
 
 def end_all_sessions(session: Session, user_id: uuid.UUID) -> None:

@@ -10,9 +10,9 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import WEB_SESSION_TTL, start_session
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.models import SessionKind, User
-from autodevhub.web.deps import client_ip
 
 WEB_COOKIE = "autodevhub_session"
 
@@ -29,15 +29,9 @@ def set_session_cookie(response: Response, raw_token: str) -> None:
     )
 
 
-def start_browser_session(session: Session, user: User, request: Request) -> str:
-    """A new web login session for the request's browser; returns the raw cookie token."""
-    _, raw = start_session(
-        session,
-        user,
-        SessionKind.web,
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("user-agent"),
-    )
+def start_browser_session(session: Session, actor: Actor, user: User) -> str:
+    """A new web login session for the actor's browser; returns the raw cookie token."""
+    _, raw = start_session(session, actor, user, SessionKind.web)
     return raw
 
 

@@ -4,34 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlmodel import Session, col, func, select
 
+from autodevhub.core.identity import Actor
 from autodevhub.models import AuditLog
-
-if TYPE_CHECKING:
-    from autodevhub.auth.sessions import Identity
 
 
 def record(
     session: Session,
+    actor: Actor,
     action: str,
     resource_type: str,
     resource_id: object = None,
-    *,
-    user_id: uuid.UUID | None = None,
-    ip_address: str | None = None,
-    **metadata: Any,
+    **details: Any,
 ) -> AuditLog:
-    """Add one audit row to the session; it commits (or rolls back) with the change it describes."""
+    """One audit row (who and from where: the actor), committed or rolled back with its change."""
     entry = AuditLog(
-        user_id=user_id,
+        user_id=actor.user_id,
         action=action,
         resource_type=resource_type,
         resource_id=None if resource_id is None else str(resource_id),
-        audit_metadata={key: value for key, value in metadata.items() if value is not None},
-        ip_address=ip_address,
+        audit_metadata={key: value for key, value in details.items() if value is not None},
+        ip_address=actor.ip,
     )
     session.add(entry)
     return entry
@@ -39,7 +35,6 @@ def record(
 
 def search(
     session: Session,
-    identity: Identity | None,
     *,
     user_id: uuid.UUID | None = None,
     action: str | None = None,
@@ -50,11 +45,7 @@ def search(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AuditLog], int]:
-    """Admins only: newest first, filtered; returns one page and the total count."""
-    from autodevhub.auth.guard import require
-    from autodevhub.auth.permissions import Permission
-
-    require(identity, Permission.AUDIT_READ)
+    """Newest first, filtered; one page and the total count. The caller has checked AUDIT_READ."""
     query = select(AuditLog)
     if user_id is not None:
         query = query.where(AuditLog.user_id == user_id)

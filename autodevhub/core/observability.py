@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -13,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 REQUESTS = Counter("autodevhub_http_requests_total", "HTTP requests served", ["method", "route", "status"])
 LATENCY = Histogram("autodevhub_http_request_duration_seconds", "HTTP request latency", ["method", "route"])
 UI_ROUTE = "ui"
+COLLECTORS: list[Callable[[], Collector]] = []
 
 
 def route_label(scope: Scope) -> str:
@@ -52,9 +55,14 @@ def metrics_endpoint(_request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+def add_collector(factory: Callable[[], Collector]) -> None:
+    """A feature's scrape-time collector; registered with Prometheus on the first scrape."""
+    if factory not in COLLECTORS:
+        COLLECTORS.append(factory)
+
+
 @functools.cache
 def register_collectors() -> None:
-    """Gauges computed at scrape time (CI health and DORA per project), registered on the first scrape."""
-    from autodevhub.workflows.metrics.gauges import WorkflowCollector
-
-    REGISTRY.register(WorkflowCollector())
+    """Every added collector, registered once, when /metrics is first scraped."""
+    for factory in COLLECTORS:
+        REGISTRY.register(factory())

@@ -6,28 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
 
 from autodevhub.models import ProjectRole, User
 from autodevhub.projects import members, service
-from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.projects.service import ProjectCreate, ProjectUpdate
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
-
-
-class ProjectCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=5000)
-    repo: str | None = Field(default=None, max_length=140)
-
-
-class ProjectUpdate(BaseModel):
-    name: str | None = Field(default=None, min_length=1, max_length=100)
-    description: str | None = Field(default=None, max_length=5000)
-    repo: str | None = Field(default=None, max_length=140)
 
 
 class ProjectPublic(BaseModel):
@@ -79,12 +68,8 @@ def list_projects(
 
 
 @router.post("", response_model=ProjectPublic, status_code=status.HTTP_201_CREATED)
-def create_project(
-    body: ProjectCreate, identity: CurrentIdentity, request: Request, session: DbSession
-) -> ProjectPublic:
-    return _public(
-        service.create_project(session, identity, body.model_dump(), ip_address=client_ip(request))
-    )
+def create_project(body: ProjectCreate, actor: CurrentActor, session: DbSession) -> ProjectPublic:
+    return _public(service.create_project(session, actor, body))
 
 
 @router.get("/{project_id}", response_model=ProjectPublic)
@@ -96,21 +81,15 @@ def get_project(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSes
 def update_project(
     project_id: uuid.UUID,
     body: ProjectUpdate,
-    identity: CurrentIdentity,
-    request: Request,
+    actor: CurrentActor,
     session: DbSession,
 ) -> ProjectPublic:
-    fields = body.model_dump(exclude_unset=True)
-    return _public(
-        service.update_project(session, identity, project_id, fields, ip_address=client_ip(request))
-    )
+    return _public(service.update_project(session, actor, project_id, body))
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_project(
-    project_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> None:
-    service.delete_project(session, identity, project_id, ip_address=client_ip(request))
+def delete_project(project_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> None:
+    service.delete_project(session, actor, project_id)
 
 
 @router.get("/{project_id}/members", response_model=MemberList)
@@ -122,11 +101,9 @@ def list_members(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSe
 
 @router.post("/{project_id}/members", response_model=MemberPublic, status_code=status.HTTP_201_CREATED)
 def add_member(
-    project_id: uuid.UUID, body: MemberCreate, identity: CurrentIdentity, request: Request, session: DbSession
+    project_id: uuid.UUID, body: MemberCreate, actor: CurrentActor, session: DbSession
 ) -> MemberPublic:
-    member = members.add_member(
-        session, identity, project_id, body.email, body.role, ip_address=client_ip(request)
-    )
+    member = members.add_member(session, actor, project_id, body.email, body.role)
     return MemberPublic(user_id=member.user_id, email=body.email.strip().lower(), role=member.role)
 
 
@@ -135,19 +112,14 @@ def change_member(
     project_id: uuid.UUID,
     user_id: uuid.UUID,
     body: MemberUpdate,
-    identity: CurrentIdentity,
-    request: Request,
+    actor: CurrentActor,
     session: DbSession,
 ) -> MemberPublic:
-    member = members.change_member_role(
-        session, identity, project_id, user_id, body.role, ip_address=client_ip(request)
-    )
+    member = members.change_member_role(session, actor, project_id, user_id, body.role)
     user = session.get(User, member.user_id)
     return MemberPublic(user_id=member.user_id, email=user.email if user else "", role=member.role)
 
 
 @router.delete("/{project_id}/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_member(
-    project_id: uuid.UUID, user_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> None:
-    members.remove_member(session, identity, project_id, user_id, ip_address=client_ip(request))
+def remove_member(project_id: uuid.UUID, user_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> None:
+    members.remove_member(session, actor, project_id, user_id)

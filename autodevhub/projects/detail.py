@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
-from autodevhub.auth.sessions import Identity
+from autodevhub.core.identity import Identity
 from autodevhub.models import Project, ProjectMember, User
 from autodevhub.projects import members, service
 

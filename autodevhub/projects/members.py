@@ -6,9 +6,9 @@ from sqlmodel import Session, col, func, select
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, InvalidInput, NotFound
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import ProjectMember, ProjectRole, User
 
 
@@ -33,15 +33,9 @@ def list_members(
 
 
 def add_member(
-    session: Session,
-    identity: Identity | None,
-    project_id: object,
-    email: object,
-    role: object,
-    *,
-    ip_address: str | None = None,
+    session: Session, actor: Actor, project_id: object, email: object, role: object
 ) -> ProjectMember:
-    project = require_project(session, identity, Permission.MEMBERS_MANAGE, project_id)
+    project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     new_role = _role(role)
     address = email.strip().lower() if isinstance(email, str) else ""
     user = session.exec(select(User).where(User.email == address)).first() if address else None
@@ -51,29 +45,14 @@ def add_member(
         raise Conflict("This person is already a member of the project.")
     member = ProjectMember(project_id=project.id, user_id=user.id, role=new_role)
     session.add(member)
-    audit.record(
-        session,
-        "member.add",
-        "project",
-        project.id,
-        user_id=identity.id,
-        ip_address=ip_address,
-        member=user.email,
-        role=new_role.value,
-    )
+    audit.record(session, actor, "member.add", "project", project.id, member=user.email, role=new_role.value)
     return member
 
 
 def change_member_role(
-    session: Session,
-    identity: Identity | None,
-    project_id: object,
-    user_id: object,
-    role: object,
-    *,
-    ip_address: str | None = None,
+    session: Session, actor: Actor, project_id: object, user_id: object, role: object
 ) -> ProjectMember:
-    project = require_project(session, identity, Permission.MEMBERS_MANAGE, project_id)
+    project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     new_role = _role(role)
     member = _existing(session, project.id, user_id)
     if member.role is ProjectRole.owner and new_role is not ProjectRole.owner:
@@ -82,11 +61,10 @@ def change_member_role(
     session.add(member)
     audit.record(
         session,
+        actor,
         "member.role_change",
         "project",
         project.id,
-        user_id=identity.id,
-        ip_address=ip_address,
         member=str(member.user_id),
         old=old_role.value,
         new=new_role.value,
@@ -94,28 +72,13 @@ def change_member_role(
     return member
 
 
-def remove_member(
-    session: Session,
-    identity: Identity | None,
-    project_id: object,
-    user_id: object,
-    *,
-    ip_address: str | None = None,
-) -> None:
-    project = require_project(session, identity, Permission.MEMBERS_MANAGE, project_id)
+def remove_member(session: Session, actor: Actor, project_id: object, user_id: object) -> None:
+    project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     member = _existing(session, project.id, user_id)
     if member.role is ProjectRole.owner:
         _keep_an_owner(session, project.id)
     session.delete(member)
-    audit.record(
-        session,
-        "member.remove",
-        "project",
-        project.id,
-        user_id=identity.id,
-        ip_address=ip_address,
-        member=str(member.user_id),
-    )
+    audit.record(session, actor, "member.remove", "project", project.id, member=str(member.user_id))
 
 
 def _membership(session: Session, project_id, user_id) -> ProjectMember | None:

@@ -3,42 +3,93 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import Annotated, Self
 
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic_core import PydanticCustomError
 from sqlmodel import Session, col, func, select
 
 from autodevhub.auth.guard import require, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, InvalidInput, NotAuthenticated
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import Project, ProjectMember, ProjectRole, UserRole, utcnow
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 MAX_NAME = 100
 MAX_DESCRIPTION = 5000
+MAX_REPO = 140  # what REPO_PATTERN allows: a 39-character owner, "/", a 100-character name
 EDITABLE = ("name", "description", "repo")
+RULE = "project_input"  # the pydantic error type of the rules below: their message is the whole sentence
 
 
-def clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validated name/description/repo from untrusted input."""
-    cleaned: dict[str, Any] = {}
-    if "name" in fields:
-        name = fields["name"]
-        if not isinstance(name, str) or not name.strip() or len(name.strip()) > MAX_NAME:
-            raise InvalidInput(f"Project name is required, at most {MAX_NAME} characters.")
-        cleaned["name"] = name.strip()
-    if "description" in fields:
-        description = fields["description"] or ""
-        if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
-            raise InvalidInput(f"Description must be text of at most {MAX_DESCRIPTION} characters.")
-        cleaned["description"] = description.strip()
-    if "repo" in fields:
-        repo = (fields["repo"] or "").strip() if isinstance(fields["repo"], str | None) else None
-        if repo is None or (repo and not REPO_PATTERN.match(repo)):
-            raise InvalidInput("Repository must look like owner/name.")
-        cleaned["repo"] = repo or None
-    return cleaned
+def _refuse(message: str) -> PydanticCustomError:
+    return PydanticCustomError(RULE, message)
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value.strip()) > MAX_NAME:
+        raise _refuse(f"Project name is required, at most {MAX_NAME} characters.")
+    return value.strip()
+
+
+def _description(value: object) -> str:
+    description = "" if value is None else value
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
+        raise _refuse(f"Description must be text of at most {MAX_DESCRIPTION} characters.")
+    return description.strip()
+
+
+def _repo(value: object) -> str | None:
+    repo = (value or "").strip() if isinstance(value, str | None) else None
+    if repo is None or (repo and not REPO_PATTERN.match(repo)):
+        raise _refuse("Repository must look like owner/name.")
+    return repo or None
+
+
+# The rules run before pydantic's own checks (which then always pass, and document the API's schema).
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
+Repo = Annotated[str, Field(max_length=MAX_REPO)]
+
+
+def readable(error: ValidationError) -> str:
+    """The first problem as one sentence: a rule's own message, else "field: pydantic's message"."""
+    first = error.errors()[0]
+    if first["type"] == RULE:
+        return first["msg"]
+    where = ".".join(str(part) for part in first["loc"])
+    if first["type"] == "missing" and where:
+        return f"{where.capitalize()} is required."
+    return f"{where}: {first['msg']}" if where else first["msg"]
+
+
+class ProjectInput(BaseModel):
+    """Name, description and repository, trimmed and checked: the API body, built by the UI and the CLI."""
+
+    @classmethod
+    def parse(cls, data: Mapping[str, object]) -> Self:
+        """The model from untrusted browser or CLI input; InvalidInput (one sentence) if a rule is broken."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as error:
+            raise InvalidInput(readable(error)) from None
+
+
+class ProjectCreate(ProjectInput):
+    name: Annotated[Name, BeforeValidator(_name)]
+    description: Annotated[Description, BeforeValidator(_description)] = ""
+    repo: Annotated[Repo | None, BeforeValidator(_repo)] = None  # "" means no repository
+
+
+class ProjectUpdate(ProjectInput):
+    """Only the fields that were given change: a name of None is refused, a repo of "" or None unlinks."""
+
+    name: Annotated[Name | None, BeforeValidator(_name)] = None
+    description: Annotated[Description | None, BeforeValidator(_description)] = None
+    repo: Annotated[Repo | None, BeforeValidator(_repo)] = None
 
 
 def _name_taken(session: Session, name: str, exclude: Project | None = None) -> bool:
@@ -48,29 +99,16 @@ def _name_taken(session: Session, name: str, exclude: Project | None = None) -> 
     return session.exec(query).first() is not None
 
 
-def create_project(
-    session: Session, identity: Identity | None, fields: dict[str, Any], *, ip_address: str | None = None
-) -> Project:
+def create_project(session: Session, actor: Actor, data: ProjectCreate) -> Project:
     """A new project owned by its creator."""
-    actor = require(identity, Permission.PROJECT_CREATE)
-    values = clean_fields({"description": "", "repo": None, **fields})
-    if "name" not in values:
-        raise InvalidInput("Project name is required.")
-    if _name_taken(session, values["name"]):
+    owner = require(actor.identity, Permission.PROJECT_CREATE)
+    if _name_taken(session, data.name):
         raise Conflict("A project with this name already exists.")
-    project = Project(owner_id=actor.id, **values)
+    project = Project(owner_id=owner.id, name=data.name, description=data.description, repo=data.repo)
     session.add(project)
     session.flush()
-    session.add(ProjectMember(project_id=project.id, user_id=actor.id, role=ProjectRole.owner))
-    audit.record(
-        session,
-        "project.create",
-        "project",
-        project.id,
-        user_id=actor.id,
-        ip_address=ip_address,
-        name=project.name,
-    )
+    session.add(ProjectMember(project_id=project.id, user_id=owner.id, role=ProjectRole.owner))
+    audit.record(session, actor, "project.create", "project", project.id, name=project.name)
     return project
 
 
@@ -94,16 +132,10 @@ def get_project(session: Session, identity: Identity | None, project_id: object)
     return require_project(session, identity, Permission.PROJECT_READ, project_id)
 
 
-def update_project(
-    session: Session,
-    identity: Identity | None,
-    project_id: object,
-    fields: dict[str, Any],
-    *,
-    ip_address: str | None = None,
-) -> Project:
-    project = require_project(session, identity, Permission.PROJECT_UPDATE, project_id)
-    values = clean_fields({key: value for key, value in fields.items() if key in EDITABLE})
+def update_project(session: Session, actor: Actor, project_id: object, data: ProjectUpdate) -> Project:
+    """The fields `data` was given (others stay); audited only when something changed."""
+    project = require_project(session, actor.identity, Permission.PROJECT_UPDATE, project_id)
+    values = data.model_dump(include=set(EDITABLE), exclude_unset=True)
     if "name" in values and _name_taken(session, values["name"], exclude=project):
         raise Conflict("A project with this name already exists.")
     changed = {key: value for key, value in values.items() if getattr(project, key) != value}
@@ -112,29 +144,11 @@ def update_project(
     if changed:
         project.updated_at = utcnow()
         session.add(project)
-        audit.record(
-            session,
-            "project.update",
-            "project",
-            project.id,
-            user_id=identity.id,
-            ip_address=ip_address,
-            fields=sorted(changed),
-        )
+        audit.record(session, actor, "project.update", "project", project.id, fields=sorted(changed))
     return project
 
 
-def delete_project(
-    session: Session, identity: Identity | None, project_id: object, *, ip_address: str | None = None
-) -> None:
-    project = require_project(session, identity, Permission.PROJECT_DELETE, project_id)
-    audit.record(
-        session,
-        "project.delete",
-        "project",
-        project.id,
-        user_id=identity.id,
-        ip_address=ip_address,
-        name=project.name,
-    )
+def delete_project(session: Session, actor: Actor, project_id: object) -> None:
+    project = require_project(session, actor.identity, Permission.PROJECT_DELETE, project_id)
+    audit.record(session, actor, "project.delete", "project", project.id, name=project.name)
     session.delete(project)

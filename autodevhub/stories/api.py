@@ -5,21 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from autodevhub.models import StoryStatus
 from autodevhub.stories import queries, service
-from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.stories.service import StoryGenerate
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
-
-
-class StoryGenerate(BaseModel):
-    project_id: uuid.UUID
-    feature_description: str
 
 
 class StoryUpdate(BaseModel):
@@ -50,13 +46,8 @@ def _public(story) -> StoryPublic:
 
 
 @router.post("/generate", response_model=StoryPublic, status_code=201)
-def generate_story(
-    body: StoryGenerate, identity: CurrentIdentity, request: Request, session: DbSession
-) -> StoryPublic:
-    story = service.generate_story(
-        session, identity, body.project_id, body.feature_description, ip_address=client_ip(request)
-    )
-    return _public(story)
+def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSession) -> StoryPublic:
+    return _public(service.generate_story(session, actor, body))
 
 
 @router.get("", response_model=StoryList)
@@ -83,18 +74,15 @@ def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession
 
 @router.patch("/{story_id}", response_model=StoryPublic)
 def update_story(
-    story_id: uuid.UUID, body: StoryUpdate, identity: CurrentIdentity, request: Request, session: DbSession
+    story_id: uuid.UUID, body: StoryUpdate, actor: CurrentActor, session: DbSession
 ) -> StoryPublic:
     fields = body.model_dump(exclude_unset=True, exclude_none=True)
-    story = service.update_story(session, identity, story_id, fields, ip_address=client_ip(request))
-    return _public(story)
+    return _public(service.update_story(session, actor, story_id, fields))
 
 
 @router.delete("/{story_id}", status_code=204)
-def delete_story(
-    story_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> None:
-    service.delete_story(session, identity, story_id, ip_address=client_ip(request))
+def delete_story(story_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> None:
+    service.delete_story(session, actor, story_id)
 
 
 @router.get(

@@ -9,8 +9,8 @@ from sqlmodel import Session, col, func, or_, select
 
 from autodevhub.auth.guard import require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core.errors import InvalidInput, NotAuthenticated
+from autodevhub.core.identity import Identity
 from autodevhub.models import AuditLog, ProjectMember, StoryStatus, User, UserRole, UserStory
 from autodevhub.stories.engine.gherkin import check
 from autodevhub.stories.engine.normalize import MIN_LENGTH, clean

@@ -14,20 +14,21 @@ import time
 import uuid
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
 from autodevhub.models import StoryStatus, UserStory, utcnow
 from autodevhub.stories import pipeline
 from autodevhub.stories.engine import scoring
 from autodevhub.stories.engine.gherkin import check
-from autodevhub.stories.engine.normalize import normalize_description
+from autodevhub.stories.engine.normalize import MAX_LENGTH, MIN_LENGTH, normalize_description
 from autodevhub.stories.similar import find_similar
 
 FLOW: dict[StoryStatus, set[StoryStatus]] = {
@@ -39,6 +40,27 @@ FLOW: dict[StoryStatus, set[StoryStatus]] = {
 }
 MUST_PARSE = {StoryStatus.approved, StoryStatus.in_progress, StoryStatus.done}
 MAX_GHERKIN = 50_000
+
+
+class StoryGenerate(BaseModel):
+    """What a generation asks for: the API's body, built from the form by the dashboard and by the CLI."""
+
+    project_id: uuid.UUID
+    feature_description: str
+
+    @classmethod
+    def of(cls, project_id: object, feature_description: object) -> StoryGenerate:
+        """The request from untrusted input (a browser form, the command line): InvalidInput if malformed."""
+        try:
+            return cls.model_validate({"project_id": project_id, "feature_description": feature_description})
+        except ValidationError as error:
+            limits = f"between {MIN_LENGTH} and {MAX_LENGTH:,} characters"
+            bad_project = error.errors()[0]["loc"][0] == "project_id"
+            raise InvalidInput(
+                "Choose a project to write the story in."
+                if bad_project
+                else f"The feature description must be text, {limits}."
+            ) from None
 
 
 def story_public(story: UserStory) -> dict[str, Any]:
@@ -58,7 +80,7 @@ def story_public(story: UserStory) -> dict[str, Any]:
 
 
 def load_story(
-    session: Session, identity: Identity | None, story_id: object, permission: Permission
+    session: Session, identity: Identity | None, story_id: uuid.UUID | str, permission: Permission
 ) -> UserStory:
     """The story, if the caller's role in its project grants `permission`."""
     story = session.get(UserStory, parse_id(story_id, "Story"))
@@ -68,8 +90,8 @@ def load_story(
     return story
 
 
-def _rate_limit(identity: Identity) -> None:
-    decision = get_limiter().hit(get_settings().rate_limit_stories, "stories", str(identity.id))
+def _rate_limit(actor: Actor) -> None:
+    decision = get_limiter().hit(get_settings().rate_limit_stories, "stories", str(actor.user_id))
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
 
@@ -116,18 +138,16 @@ def _metadata(
 
 def generate_story(
     session: Session,
-    identity: Identity | None,
-    project_id: object,
-    description: object,
+    actor: Actor,
+    request: StoryGenerate,
     *,
-    ip_address: str | None = None,
     progress: pipeline.Progress | None = None,
 ) -> UserStory:
     """A new draft story for the description: cached for an hour per text, project and engine."""
     started = time.perf_counter()
-    project = require_project(session, identity, Permission.STORY_WRITE, project_id)
-    text = normalize_description(description)
-    _rate_limit(identity)
+    project = require_project(session, actor.identity, Permission.STORY_WRITE, request.project_id)
+    text = normalize_description(request.feature_description)
+    _rate_limit(actor)
     settings = get_settings()
     notify = progress or (lambda _event, _detail: None)
     notify("stage", "cache")
@@ -136,7 +156,7 @@ def generate_story(
     metadata = _metadata(session, project.id, text, draft, started)
     story = UserStory(
         project_id=project.id,
-        created_by=identity.id,
+        created_by=actor.user_id,
         feature_description=text,
         gherkin_output=draft.gherkin,
         story_metadata=metadata,
@@ -146,11 +166,10 @@ def generate_story(
     session.flush()
     audit.record(
         session,
+        actor,
         "story.generate",
         "story",
         story.id,
-        user_id=identity.id,
-        ip_address=ip_address,
         project_id=str(project.id),
         engine=draft.engine,
         cached=bool(draft.cache.get("hit")),
@@ -163,18 +182,17 @@ def generate_story(
 
 def regenerate_story(
     session: Session,
-    identity: Identity | None,
-    story_id: object,
+    actor: Actor,
+    story_id: uuid.UUID | str,
     *,
-    description: object = None,
-    ip_address: str | None = None,
+    description: str | None = None,
     progress: pipeline.Progress | None = None,
 ) -> UserStory:
     """Replace a story's Gherkin with a fresh engine answer (never the cache); it goes back to draft."""
     started = time.perf_counter()
-    story = load_story(session, identity, story_id, Permission.STORY_WRITE)
+    story = load_story(session, actor.identity, story_id, Permission.STORY_WRITE)
     text = normalize_description(story.feature_description if description is None else description)
-    _rate_limit(identity)
+    _rate_limit(actor)
     settings = get_settings()
     draft = pipeline.produce(settings, text, progress)
     metadata = _metadata(session, story.project_id, text, draft, started, exclude=story.id)
@@ -185,11 +203,10 @@ def regenerate_story(
     session.add(story)
     audit.record(
         session,
+        actor,
         "story.regenerate",
         "story",
         story.id,
-        user_id=identity.id,
-        ip_address=ip_address,
         engine=draft.engine,
         fallback=(draft.fallback or {}).get("reason"),
         status_from=previous.value,
@@ -224,16 +241,11 @@ def _status(value: object) -> StoryStatus:
 
 
 def update_story(
-    session: Session,
-    identity: Identity | None,
-    story_id: object,
-    fields: dict[str, Any],
-    *,
-    ip_address: str | None = None,
+    session: Session, actor: Actor, story_id: uuid.UUID | str, fields: dict[str, Any]
 ) -> UserStory:
     """Edit the Gherkin (re-parsed and re-scored) and/or move the status along FLOW; an unparseable story
     can never be approved (nor be in progress or done)."""
-    story = load_story(session, identity, story_id, Permission.STORY_WRITE)
+    story = load_story(session, actor.identity, story_id, Permission.STORY_WRITE)
     changed: list[str] = []
     metadata = story.story_metadata
     if "gherkin_output" in fields and fields["gherkin_output"] != story.gherkin_output:
@@ -261,11 +273,10 @@ def update_story(
         transition = {"status_from": previous.value, "status_to": target.value} if target != previous else {}
         audit.record(
             session,
+            actor,
             "story.update",
             "story",
             story.id,
-            user_id=identity.id,
-            ip_address=ip_address,
             fields=changed,
             confidence=story.confidence_score,
             **transition,
@@ -273,17 +284,14 @@ def update_story(
     return story
 
 
-def delete_story(
-    session: Session, identity: Identity | None, story_id: object, *, ip_address: str | None = None
-) -> None:
-    story = load_story(session, identity, story_id, Permission.STORY_DELETE)
+def delete_story(session: Session, actor: Actor, story_id: uuid.UUID | str) -> None:
+    story = load_story(session, actor.identity, story_id, Permission.STORY_DELETE)
     audit.record(
         session,
+        actor,
         "story.delete",
         "story",
         story.id,
-        user_id=identity.id,
-        ip_address=ip_address,
         project_id=str(story.project_id),
         description=story.feature_description[:200],
     )

@@ -15,14 +15,29 @@ import reflex as rx
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
-from autodevhub.auth.sessions import Identity, identity_for_web_token
+from autodevhub.auth.sessions import identity_for_web_token
 from autodevhub.auth.web_session import session_token_from_cookie_header
 from autodevhub.core.db import session_scope
-from autodevhub.core.errors import ServiceError
+from autodevhub.core.errors import NotAuthenticated, ServiceError
+from autodevhub.core.identity import Actor, Identity
 
 T = TypeVar("T")
 DATABASE_DOWN = "The database is unavailable right now. Try again in a moment; nothing was lost."
 logger = logging.getLogger(__name__)
+
+
+def signed_in(identity: Identity | None) -> Identity:
+    """The caller, or NotAuthenticated for an anonymous one: handlers that serve only signed-in users call
+    it first, so a signed-out caller hears "sign in" before any id is looked up."""
+    if identity is None:
+        raise NotAuthenticated("Sign in to continue.")
+    return identity
+
+
+def signed_in_actor(actor: Actor) -> Actor:
+    """`signed_in` for writes: the actor of a signed-in caller, or NotAuthenticated before any id is read."""
+    signed_in(actor.identity)
+    return actor
 
 
 class SessionState(rx.State):
@@ -49,6 +64,14 @@ class SessionState(rx.State):
         except SQLAlchemyError:
             logger.exception("database error in %s", type(self).__name__)
             return None, DATABASE_DOWN
+
+    def _actor(self, identity: Identity | None) -> Actor:
+        """The caller of this event for the audit log: who, from which address and browser."""
+        return Actor.of(identity, self._client_ip(), self.router.headers.user_agent)
+
+    def _act(self, action: Callable[[Session, Actor], T]) -> tuple[T | None, str]:
+        """`_service` for writes: `action(session, actor)`, the actor carrying the identity and address."""
+        return self._service(lambda session, identity: action(session, self._actor(identity)))
 
     def _show_identity(self, identity: Identity | None) -> None:
         self.user_name = identity.name if identity else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
-from autodevhub import __version__
+from autodevhub import __version__, features
 from autodevhub.auth import api as auth_api
 from autodevhub.auth import github_api
 from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
@@ -20,6 +20,7 @@ from autodevhub.workflows import api as workflows_api
 
 def create_api() -> FastAPI:
     """Build the FastAPI app with every router, /metrics, request metrics and the OAuth handshake session."""
+    features.register()  # jobs and gauges, before the first request
     api = FastAPI(
         title="AutoDevHub API",
         version=__version__,

@@ -11,22 +11,18 @@ from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
 from autodevhub.auth.api_tokens import identity_for_api_token
-from autodevhub.auth.sessions import Identity, identity_for_access_token
-from autodevhub.core.db import get_engine
+from autodevhub.auth.sessions import identity_for_access_token
+from autodevhub.core.db import session_scope
 from autodevhub.core.errors import NotAuthenticated, RateLimited, ServiceError
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
 
 
 def db_session() -> Iterator[Session]:
     """One transaction per request: committed when the route returns, rolled back on error."""
-    with Session(get_engine()) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+    with session_scope() as session:
+        yield session
 
 
 DbSession = Annotated[Session, Depends(db_session)]
@@ -66,6 +62,20 @@ def current_identity(request: Request, session: DbSession) -> Identity:
 
 
 CurrentIdentity = Annotated[Identity, Depends(current_identity)]
+
+
+def request_actor(request: Request) -> Actor:
+    """Who calls, before they are known (login, sign-up): an address and a user agent."""
+    return Actor.of(None, client_ip(request), request.headers.get("user-agent"))
+
+
+def current_actor(request: Request, identity: CurrentIdentity) -> Actor:
+    """The signed-in caller with the address and user agent of this request, for the audit log."""
+    return request_actor(request).acting_for(identity)
+
+
+RequestActor = Annotated[Actor, Depends(request_actor)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
 def service_error_response(_request: Request, error: Exception) -> JSONResponse:

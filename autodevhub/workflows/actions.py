@@ -7,15 +7,17 @@ still have taken effect. The audit row is written only once GitHub accepted the 
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core import audit, jobs
 from autodevhub.core.errors import InvalidInput, NotFound
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.integrations import github
 from autodevhub.models import Project, Workflow, WorkflowExecution
 from autodevhub.workflows.github.tasks import SYNC, sync_job_id
@@ -23,35 +25,51 @@ from autodevhub.workflows.github.tasks import SYNC, sync_job_id
 REF = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/+-]{1,255}(?<!/)$")
 MAX_INPUTS = 25
 MAX_INPUT_LENGTH = 1000
+BAD_REF = "Ref must be a branch or tag name."
+BAD_INPUTS = f"Inputs must be an object of at most {MAX_INPUTS} entries."
+BAD_INPUT = "Each input is a name and a text, number or boolean value."
 
 
-def authorize_sync(
-    session: Session, identity: Identity | None, project_id: object, *, ip_address: str | None = None
-) -> Project:
+class DispatchRequest(BaseModel):
+    """What a workflow_dispatch asks for: the API's body, built from the dialog's form by the dashboard."""
+
+    ref: str = Field(min_length=1, max_length=255)
+    inputs: dict[str, str | bool | int | float] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ref: object, inputs: object = None) -> DispatchRequest:
+        """The request from untrusted input (a browser form): InvalidInput if malformed."""
+        try:
+            return cls.model_validate({"ref": ref, "inputs": {} if inputs is None else inputs})
+        except ValidationError as error:
+            where = error.errors()[0]["loc"]
+            raise InvalidInput(
+                BAD_REF if where[0] == "ref" else BAD_INPUTS if len(where) == 1 else BAD_INPUT
+            ) from None
+
+
+def authorize_sync(session: Session, actor: Actor, project_id: uuid.UUID | str) -> Project:
     """Check WORKFLOW_RUN on a project with a repository and record who asked for a sync."""
-    project = require_project(session, identity, Permission.WORKFLOW_RUN, project_id)
+    project = require_project(session, actor.identity, Permission.WORKFLOW_RUN, project_id)
     if not project.repo:
         raise InvalidInput("Link a GitHub repository (owner/name) to the project first.")
-    audit.record(session, "workflow.sync", "project", project.id, user_id=identity.id, ip_address=ip_address)
+    audit.record(session, actor, "workflow.sync", "project", project.id)
     return project
 
 
 def request_sync(
-    session: Session,
-    identity: Identity | None,
-    project_id: object,
-    *,
-    full: bool = False,
-    ip_address: str | None = None,
+    session: Session, actor: Actor, project_id: uuid.UUID | str, *, full: bool = False
 ) -> dict[str, Any]:
     """Queue a sync job (one per project at a time); `queued` is False when one is already waiting."""
-    project = authorize_sync(session, identity, project_id, ip_address=ip_address)
+    project = authorize_sync(session, actor, project_id)
     job_id = sync_job_id(project.id)
     queued = jobs.enqueue(SYNC, str(project.id), bool(full), job_id=job_id)
     return {"queued": queued, "job_id": job_id}
 
 
-def _workflow(session: Session, identity: Identity | None, workflow_id: object) -> tuple[Workflow, Project]:
+def _workflow(
+    session: Session, identity: Identity | None, workflow_id: uuid.UUID | str
+) -> tuple[Workflow, Project]:
     workflow = session.get(Workflow, parse_id(workflow_id, "Workflow"))
     if workflow is None:
         raise NotFound("Workflow not found.")
@@ -62,7 +80,7 @@ def _workflow(session: Session, identity: Identity | None, workflow_id: object) 
 
 
 def _execution(
-    session: Session, identity: Identity | None, execution_id: object
+    session: Session, identity: Identity | None, execution_id: uuid.UUID | str
 ) -> tuple[WorkflowExecution, Project]:
     row = session.get(WorkflowExecution, parse_id(execution_id, "Run"))
     if row is None:
@@ -73,16 +91,14 @@ def _execution(
     return row, project
 
 
-def clean_inputs(workflow: Workflow, inputs: object) -> dict[str, str]:
+def clean_inputs(workflow: Workflow, inputs: dict[str, str | bool | int | float]) -> dict[str, str]:
     """workflow_dispatch inputs as strings, checked against what the workflow file declares (when known)."""
-    if inputs is None:
-        inputs = {}
     if not isinstance(inputs, dict) or len(inputs) > MAX_INPUTS:
-        raise InvalidInput(f"Inputs must be an object of at most {MAX_INPUTS} entries.")
+        raise InvalidInput(BAD_INPUTS)
     cleaned = {}
     for key, value in inputs.items():
         if not isinstance(key, str) or not isinstance(value, str | bool | int | float):
-            raise InvalidInput("Each input is a name and a text, number or boolean value.")
+            raise InvalidInput(BAD_INPUT)
         text = str(value).lower() if isinstance(value, bool) else str(value)
         if len(text) > MAX_INPUT_LENGTH:
             raise InvalidInput(f"Input {key!r} is longer than {MAX_INPUT_LENGTH} characters.")
@@ -101,47 +117,27 @@ def clean_inputs(workflow: Workflow, inputs: object) -> dict[str, str]:
     return cleaned
 
 
-def dispatch(
-    session: Session,
-    identity: Identity | None,
-    workflow_id: object,
-    ref: object,
-    inputs: object = None,
-    *,
-    ip_address: str | None = None,
-) -> None:
-    """Start a workflow_dispatch run of `workflow` on `ref` (a branch or tag)."""
-    workflow, project = _workflow(session, identity, workflow_id)
-    if not isinstance(ref, str) or not REF.match(ref):
-        raise InvalidInput("Ref must be a branch or tag name.")
-    cleaned = clean_inputs(workflow, inputs)
+def dispatch(session: Session, actor: Actor, workflow_id: uuid.UUID | str, request: DispatchRequest) -> None:
+    """Start a workflow_dispatch run of `workflow` on `request.ref` (a branch or tag)."""
+    workflow, project = _workflow(session, actor.identity, workflow_id)
+    ref = request.ref
+    if not REF.match(ref):
+        raise InvalidInput(BAD_REF)
+    cleaned = clean_inputs(workflow, request.inputs)
     repo = github.lazy_repository(project.repo)
     github.dispatch(repo, workflow.github_id, ref, cleaned)
     audit.record(
-        session,
-        "workflow.dispatch",
-        "workflow",
-        workflow.id,
-        user_id=identity.id,
-        ip_address=ip_address,
-        ref=ref,
-        inputs=sorted(cleaned),
+        session, actor, "workflow.dispatch", "workflow", workflow.id, ref=ref, inputs=sorted(cleaned)
     )
 
 
-def rerun_failed(
-    session: Session, identity: Identity | None, execution_id: object, *, ip_address: str | None = None
-) -> None:
-    row, project = _execution(session, identity, execution_id)
+def rerun_failed(session: Session, actor: Actor, execution_id: uuid.UUID | str) -> None:
+    row, project = _execution(session, actor.identity, execution_id)
     github.rerun_failed_jobs(github.lazy_repository(project.repo), row.github_run_id)
-    audit.record(
-        session, "workflow.rerun_failed", "execution", row.id, user_id=identity.id, ip_address=ip_address
-    )
+    audit.record(session, actor, "workflow.rerun_failed", "execution", row.id)
 
 
-def cancel(
-    session: Session, identity: Identity | None, execution_id: object, *, ip_address: str | None = None
-) -> None:
-    row, project = _execution(session, identity, execution_id)
+def cancel(session: Session, actor: Actor, execution_id: uuid.UUID | str) -> None:
+    row, project = _execution(session, actor.identity, execution_id)
     github.cancel(github.lazy_repository(project.repo), row.github_run_id)
-    audit.record(session, "workflow.cancel", "execution", row.id, user_id=identity.id, ip_address=ip_address)
+    audit.record(session, actor, "workflow.cancel", "execution", row.id)

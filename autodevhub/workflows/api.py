@@ -8,14 +8,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.core.settings import get_settings
-from autodevhub.web.deps import CurrentIdentity, DbSession, client_ip
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
 from autodevhub.workflows import actions, service
+from autodevhub.workflows.actions import DispatchRequest
 from autodevhub.workflows.github import webhooks
 
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -36,11 +37,6 @@ class ItemList(BaseModel):
 
 class SyncRequest(BaseModel):
     full: bool = False
-
-
-class DispatchRequest(BaseModel):
-    ref: str = Field(min_length=1, max_length=255)
-    inputs: dict[str, str | bool | int | float] = Field(default_factory=dict)
 
 
 @router.get("/api/projects/{project_id}/workflows", response_model=ItemList)
@@ -101,41 +97,28 @@ def sync_status(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSes
 
 @router.post("/api/projects/{project_id}/sync", status_code=status.HTTP_202_ACCEPTED)
 def start_sync(
-    project_id: uuid.UUID,
-    identity: CurrentIdentity,
-    request: Request,
-    session: DbSession,
-    body: SyncRequest | None = None,
+    project_id: uuid.UUID, actor: CurrentActor, session: DbSession, body: SyncRequest | None = None
 ) -> dict[str, Any]:
-    full = bool(body and body.full)
-    return actions.request_sync(session, identity, project_id, full=full, ip_address=client_ip(request))
+    return actions.request_sync(session, actor, project_id, full=bool(body and body.full))
 
 
 @router.post("/api/workflows/{workflow_id}/dispatch", status_code=status.HTTP_202_ACCEPTED)
 def dispatch(
-    workflow_id: uuid.UUID,
-    body: DispatchRequest,
-    identity: CurrentIdentity,
-    request: Request,
-    session: DbSession,
+    workflow_id: uuid.UUID, body: DispatchRequest, actor: CurrentActor, session: DbSession
 ) -> dict[str, Any]:
-    actions.dispatch(session, identity, workflow_id, body.ref, body.inputs, ip_address=client_ip(request))
+    actions.dispatch(session, actor, workflow_id, body)
     return {"dispatched": True}
 
 
 @router.post("/api/executions/{execution_id}/rerun-failed", status_code=status.HTTP_202_ACCEPTED)
-def rerun_failed(
-    execution_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> dict[str, Any]:
-    actions.rerun_failed(session, identity, execution_id, ip_address=client_ip(request))
+def rerun_failed(execution_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> dict[str, Any]:
+    actions.rerun_failed(session, actor, execution_id)
     return {"rerun": True}
 
 
 @router.post("/api/executions/{execution_id}/cancel", status_code=status.HTTP_202_ACCEPTED)
-def cancel(
-    execution_id: uuid.UUID, identity: CurrentIdentity, request: Request, session: DbSession
-) -> dict[str, Any]:
-    actions.cancel(session, identity, execution_id, ip_address=client_ip(request))
+def cancel(execution_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> dict[str, Any]:
+    actions.cancel(session, actor, execution_id)
     return {"cancelled": True}
 
 

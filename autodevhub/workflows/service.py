@@ -9,8 +9,8 @@ from sqlmodel import Session, col, func, select
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.auth.sessions import Identity
 from autodevhub.core.errors import InvalidInput
+from autodevhub.core.identity import Identity
 from autodevhub.models import Project, RunStatus, Workflow, WorkflowExecution
 from autodevhub.models.workflows import SyncState, WorkflowSync
 from autodevhub.workflows.metrics import ci as metrics

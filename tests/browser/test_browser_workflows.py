@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import session_scope
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.integrations.github_data import RunData, WorkflowData
 from autodevhub.models import User, utcnow
@@ -83,8 +84,11 @@ def linked_project(live_app: LiveApp, demo_data) -> None:
         get_settings.cache_clear()
         try:
             with session_scope() as session:
-                admin = identity_of(session.exec(select(User).where(User.email == ADMIN.email)).one())
-                project = projects.create_project(session, admin, {"name": LINKED, "repo": "acme/rocket"})
+                admin = Actor.of(
+                    identity_of(session.exec(select(User).where(User.email == ADMIN.email)).one())
+                )
+                fields = projects.ProjectCreate(name=LINKED, repo="acme/rocket")
+                project = projects.create_project(session, admin, fields)
                 data = WorkflowData(501, "Release", ".github/workflows/release.yml", "active", "", None)
                 workflow, _ = store.upsert_workflow(session, project.id, data)
                 store.remember_inputs(workflow, None, {"dispatch": True, "inputs": INPUTS})

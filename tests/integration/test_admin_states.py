@@ -9,10 +9,11 @@ import pytest
 from sqlmodel import Session, select
 
 from autodevhub.admin.ui.audit_state import AuditState
-from autodevhub.admin.ui.instance_state import InstanceSettingsState
+from autodevhub.admin.ui.instance_state import InstancePolicyState
 from autodevhub.admin.ui.users_state import UsersState
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.models import AuditLog, InstanceSetting, Project, User, UserRole, UserSession, utcnow
 from autodevhub.projects import service
 from autodevhub.projects.ui.detail_state import ProjectDetailState
@@ -106,9 +107,9 @@ def test_bad_or_foreign_project_ids_show_a_message(world: World, project: str, p
 
 def test_the_project_list_pages_by_twenty(world: World) -> None:
     with Session(get_engine()) as session:
-        admin = identity_of(session.get(User, uuid.UUID(world.admin_id)))
+        admin = Actor.of(identity_of(session.get(User, uuid.UUID(world.admin_id))))
         for number in range(45):
-            service.create_project(session, admin, {"name": f"Project {number:02}"})
+            service.create_project(session, admin, service.ProjectCreate(name=f"Project {number:02}"))
         session.commit()
     with Tab(cookie=world.cookies["admin"]) as tab:
         state = tab.open("/settings").state(ProjectsState)
@@ -163,9 +164,9 @@ def test_admin_manages_users(world: World) -> None:
     assert {"user.deactivate", "user.activate"} <= actions
 
 
-@pytest.mark.parametrize("state_cls", [UsersState, AuditState, InstanceSettingsState])
+@pytest.mark.parametrize("state_cls", [UsersState, AuditState, InstancePolicyState])
 def test_admin_pages_refuse_members(world: World, state_cls) -> None:
-    route = {UsersState: "/admin/users", AuditState: "/admin/audit", InstanceSettingsState: "/admin/settings"}
+    route = {UsersState: "/admin/users", AuditState: "/admin/audit", InstancePolicyState: "/admin/settings"}
     with Tab(cookie=world.cookies["owner"]) as tab:
         state = tab.open(route[state_cls]).state(state_cls)
         assert (state.allowed, state.error) == (False, "Your role does not allow this.")
@@ -211,23 +212,23 @@ def test_audit_log_filters_and_pages(world: World) -> None:
 
 def test_instance_settings(world: World) -> None:
     with Tab(cookie=world.cookies["admin"]) as tab:
-        state = tab.open("/admin/settings").state(InstanceSettingsState)
+        state = tab.open("/admin/settings").state(InstancePolicyState)
         assert (state.allowed, state.signup_mode, state.github_orgs) == (True, "invite", "")
         tab.send(
-            InstanceSettingsState.save_settings,
+            InstancePolicyState.save_settings,
             form_data={"signup_mode": "open", "github_orgs": "Acme, labs"},
         )
-        state = tab.state(InstanceSettingsState)
+        state = tab.state(InstancePolicyState)
         assert (state.notice, state.signup_mode, state.github_orgs) == (
             "Settings saved.",
             "open",
             "acme, labs",
         )
         tab.send(
-            InstanceSettingsState.save_settings,
+            InstancePolicyState.save_settings,
             form_data={"signup_mode": "invite", "github_orgs": "bad org!"},
         )
-        state = tab.state(InstanceSettingsState)
+        state = tab.state(InstancePolicyState)
         assert state.error == "Organisations must be GitHub logins separated by commas."
         assert (state.signup_mode, state.github_orgs) == ("open", "acme, labs")
     saved = {row.key: row.value["value"] for row in rows(InstanceSetting)}

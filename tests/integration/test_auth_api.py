@@ -8,8 +8,10 @@ import jwt
 import pytest
 from sqlmodel import Session, select
 
+from autodevhub.auth.sessions import identity_of
 from autodevhub.auth.tokens import JWT_ALGORITHM, JWT_AUDIENCE
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.models import AuditLog, User, UserRole, utcnow
 from tests.support.helpers import PASSWORD, api_client, bearer, make_token, make_user
@@ -246,12 +248,13 @@ def test_guessing_the_current_password_is_rate_limited(app_db, monkeypatch):
     get_settings.cache_clear()
     user = make_user("ada@example.com")
     new = "a brand new passphrase"
+    actor = Actor.of(identity_of(user), "10.0.0.1")
     with Session(get_engine()) as session:
         for _ in range(2):
             with pytest.raises(InvalidInput):
-                accounts.change_password(session, user.id, "wrong guess", new, ip_address="10.0.0.1")
+                accounts.change_password(session, actor, "wrong guess", new)
         with pytest.raises(RateLimited):
-            accounts.change_password(session, user.id, PASSWORD, new, ip_address="10.0.0.1")
+            accounts.change_password(session, actor, PASSWORD, new)
 
 
 def test_client_ip_behind_trusted_proxies(client, monkeypatch):
@@ -267,12 +270,12 @@ def test_client_ip_behind_trusted_proxies(client, monkeypatch):
 
 
 def test_audit_action_filter_treats_wildcards_literally(app_db):
-    from autodevhub.auth.sessions import identity_of
+    from autodevhub.admin.service import AuditFilters, audit_entries
     from autodevhub.core import audit
 
-    admin = make_user("ada@example.com")
+    admin = identity_of(make_user("ada@example.com"))
     with Session(get_engine()) as session:
-        audit.record(session, "auth.login", "user", admin.id, user_id=admin.id)
+        audit.record(session, Actor.of(admin), "auth.login", "user", admin.id)
         session.commit()
-        assert audit.search(session, identity_of(admin), action="auth.")[1] >= 1
-        assert audit.search(session, identity_of(admin), action="%")[1] == 0
+        assert audit_entries(session, admin, AuditFilters(action="auth."), limit=50, offset=0)[1] >= 1
+        assert audit_entries(session, admin, AuditFilters(action="%"), limit=50, offset=0)[1] == 0

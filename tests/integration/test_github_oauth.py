@@ -15,6 +15,7 @@ from autodevhub.auth.tokens import token_hash
 from autodevhub.auth.web_session import WEB_COOKIE
 from autodevhub.core.cache import get_cache
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.models import AuditLog, User, UserRole, UserSession, utcnow
 from tests.support.fake_github import FakeGitHub, fake_github_fixture, s256  # noqa: F401 (provides fake_github)
@@ -239,8 +240,8 @@ def test_organisation_restriction(client, github):
     admin = make_user("admin@example.com", UserRole.admin, PASSWORD)
     with Session(get_engine()) as session:
         as_admin = sessions.identity_of(admin)
-        policy.set_github_allowed_orgs(session, as_admin, "Octo-Org, acme", ip_address=None)
-        policy.set_signup_mode(session, as_admin, "open", ip_address=None)
+        policy.set_github_allowed_orgs(session, Actor.of(as_admin), "Octo-Org, acme")
+        policy.set_signup_mode(session, Actor.of(as_admin), "open")
         session.commit()
 
     github.orgs = ["Other-Org"]

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.stories import pipeline, service
 from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
@@ -27,8 +28,9 @@ def backend(request, monkeypatch) -> str:
 
 def generate(world: StoryWorld, text: str = EXPORTS, project_id: str | None = None) -> dict:
     with Session(get_engine()) as session:
-        identity = identity_of(world.admin)
-        story = service.generate_story(session, identity, project_id or world.project_id, text)
+        actor = Actor.of(identity_of(world.admin))
+        request = service.StoryGenerate.of(project_id or world.project_id, text)
+        story = service.generate_story(session, actor, request)
         session.commit()
         return service.story_public(story)
 
@@ -77,10 +79,10 @@ def test_redis_keeps_the_entry_for_an_hour(story_world, redis_url, monkeypatch):
 def test_regenerate_asks_the_engine_again_and_replaces_the_story(story_world, fake_anthropic):
     story = generate(story_world)
     with Session(get_engine()) as session:
-        identity = identity_of(story_world.admin)
-        service.update_story(session, identity, story["id"], {"status": "approved"})
+        actor = Actor.of(identity_of(story_world.admin))
+        service.update_story(session, actor, story["id"], {"status": "approved"})
         fresh = service.regenerate_story(
-            session, identity, story["id"], description=EXPORTS + " Exports are limited to 100 rows."
+            session, actor, story["id"], description=EXPORTS + " Exports are limited to 100 rows."
         )
         session.commit()
         assert fresh.status.value == "draft" and fresh.id == uuid.UUID(story["id"])

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.stories import service
 from tests.support.fake_anthropic import Reply, fake_anthropic_fixture  # noqa: F401 (fixture)
@@ -37,8 +38,9 @@ OVERLOADED = Reply.error(529, "overloaded_error", "Overloaded", headers={"retry-
 
 def generate(world: StoryWorld, text: str = EXPORTS, progress=None) -> dict:
     with Session(get_engine()) as session:
+        request = service.StoryGenerate.of(world.project_id, text)
         story = service.generate_story(
-            session, identity_of(world.admin), world.project_id, text, progress=progress
+            session, Actor.of(identity_of(world.admin)), request, progress=progress
         )
         session.commit()
         return service.story_public(story)

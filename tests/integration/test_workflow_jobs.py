@@ -23,10 +23,12 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from autodevhub import features
 from autodevhub.cli import main
 from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
-from autodevhub.core.jobs.arq import cron_jobs
+from autodevhub.core.jobs import local, registry
+from autodevhub.core.jobs.arq import QUEUE_NAME, cron_jobs
 from autodevhub.core.settings import get_settings
 from autodevhub.models.workflows import WebhookDelivery
 from autodevhub.web.api import create_api
@@ -47,7 +49,7 @@ def flaky(name: str) -> str:
 
 
 def test_local_runner_retries_and_deduplicates():
-    runner = jobs.LocalRunner()
+    runner = local.LocalRunner()
     CALLS.clear()
     assert runner.submit(jobs.JOBS["test.flaky"], ("x",), "flaky:1") is True
     assert runner.submit(jobs.JOBS["test.flaky"], ("x",), "flaky:1") is False  # queued or waiting to retry
@@ -58,17 +60,17 @@ def test_local_runner_retries_and_deduplicates():
 
 
 def test_periodic_schedule_for_arq():
-    jobs.load_jobs()
+    features.register()
     assert cron_jobs(0) == []
     assert cron_jobs(15)[0].minute == {0, 15, 30, 45}
     assert (cron_jobs(120)[0].hour, cron_jobs(120)[0].minute) == (set(range(0, 24, 2)), {0})
-    assert [backoff for backoff in map(jobs.backoff, (1, 2, 3, 10))] == [5.0, 10.0, 20.0, 300.0]
+    assert [backoff for backoff in map(registry.backoff, (1, 2, 3, 10))] == [5.0, 10.0, 20.0, 300.0]
 
 
 async def _result(url: str, job_id: str, timeout: float) -> tuple[object, int]:
     pool = await create_pool(RedisSettings.from_dsn(url))
     try:
-        job = Job(job_id, pool, _queue_name=jobs.QUEUE_NAME)
+        job = Job(job_id, pool, _queue_name=QUEUE_NAME)
         result = await job.result(timeout=timeout)
         return result, (await job.result_info()).job_try
     finally:
@@ -184,7 +186,7 @@ def test_periodic_run_syncs_every_linked_project_and_requeues_lost_webhooks(gith
         )
         session.commit()
 
-    jobs.run_periodic()
+    registry.run_periodic()
     assert jobs.local_runner().wait_idle(60)  # a sync that raced the webhook job retries after 5, 10, 20 s
 
     assert set(stored_runs(github_project.project_id)) == {11, 12}
@@ -196,14 +198,14 @@ def test_periodic_run_syncs_every_linked_project_and_requeues_lost_webhooks(gith
 def test_the_app_schedules_syncs_itself_only_without_redis(monkeypatch):
     monkeypatch.setenv("AUTODEVHUB_SYNC_INTERVAL_MINUTES", "0")
     get_settings.cache_clear()
-    assert jobs.start_local_scheduler() is None
+    assert local.start_local_scheduler() is None
     monkeypatch.setenv("AUTODEVHUB_SYNC_INTERVAL_MINUTES", "15")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/15")
     get_settings.cache_clear()
-    assert jobs.start_local_scheduler() is None
+    assert local.start_local_scheduler() is None
     monkeypatch.delenv("REDIS_URL")
     get_settings.cache_clear()
     with TestClient(create_api()):  # the API's lifespan starts the scheduler, once per process
-        assert jobs.LocalScheduler.running is not None and jobs.LocalScheduler.running.interval == 900
-        assert jobs.start_local_scheduler() is None
-    assert jobs.LocalScheduler.running is None
+        assert local.LocalScheduler.running is not None and local.LocalScheduler.running.interval == 900
+        assert local.start_local_scheduler() is None
+    assert local.LocalScheduler.running is None

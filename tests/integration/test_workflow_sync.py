@@ -163,11 +163,13 @@ def test_failed_reads_are_retried_a_bounded_number_of_times(github_project):
 
 def test_a_project_without_repository_is_not_synced(app_db):
     from autodevhub.auth.sessions import identity_of
+    from autodevhub.core.identity import Actor
     from autodevhub.projects import service
     from tests.support.helpers import make_user
 
     with Session(get_engine()) as session:
-        project = service.create_project(session, identity_of(make_user("a@example.com")), {"name": "Bare"})
+        owner = Actor.of(identity_of(make_user("a@example.com")))
+        project = service.create_project(session, owner, service.ProjectCreate(name="Bare"))
         session.commit()
         result = sync_project(project.id)
     assert (result.state, result.message) == ("failed", "The project has no GitHub repository.")

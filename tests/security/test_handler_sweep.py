@@ -265,7 +265,7 @@ WRITERS = [
     "UsersState.add_user",
     "UsersState.change_role",
     "UsersState.deactivate",
-    "InstanceSettingsState.save_settings",
+    "InstancePolicyState.save_settings",
     "StoryGeneratorState.generate",
     "StoryGeneratorState.regenerate",
     "StoryGeneratorState.discard",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ import pytest
 from autodevhub.core.settings import get_settings
 from autodevhub.stories.engine.rules.engine import generate
 from autodevhub.stories.engine.spec import spec_to_dict
+from tests.support.loopback import LoopbackServer
 
 DESCRIPTION = re.compile(r"<description>\n(.*)\n</description>", re.S)
 CHUNK = 120
@@ -48,40 +48,21 @@ class Reply:
         return cls(status=status, error_type=error_type, message=message, **kwargs)
 
 
-class FakeAnthropic:
+class FakeAnthropic(LoopbackServer):
     """The fake's state: scripted replies and every request received (headers and JSON body)."""
 
     def __init__(self) -> None:
+        super().__init__(_Handler)
         self.api_key = "sk-ant-fake-0123456789"
         self.replies: deque[Reply] = deque()
         self.delay = 0.0
         self.requests: list[dict[str, Any]] = []
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     def environment(self) -> dict[str, str]:
         return {"ANTHROPIC_BASE_URL": self.url, "ANTHROPIC_API_KEY": self.api_key}
 
     def queue(self, *replies: Reply) -> None:
         self.replies.extend(replies)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._thread = None
 
     def next_reply(self) -> Reply:
         return self.replies.popleft() if self.replies else Reply(delay=self.delay)

@@ -10,13 +10,14 @@ import base64
 import hashlib
 import json
 import secrets
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
+
+from tests.support.loopback import LoopbackServer
 
 API_PREFIX = "/api/v3"
 
@@ -27,10 +28,11 @@ def s256(verifier: str) -> str:
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackServer):
     """The fake's state: who is signed in at GitHub, and every authorize and token request received."""
 
     def __init__(self) -> None:
+        super().__init__(_Handler)
         self.client_id = "fake-client-id"
         self.client_secret = "fake-client-secret"
         self.user: dict[str, Any] = {"id": 4242, "login": "octocat", "name": "Mona Octocat"}
@@ -42,15 +44,6 @@ class FakeGitHub:
         self.token_requests: list[dict[str, str]] = []
         self.codes: dict[str, dict[str, str]] = {}
         self.tokens: set[str] = set()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self  # type: ignore[attr-defined]
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
 
     @property
     def api_url(self) -> str:
@@ -64,18 +57,6 @@ class FakeGitHub:
             "GITHUB_CLIENT_ID": self.client_id,
             "GITHUB_CLIENT_SECRET": self.client_secret,
         }
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop answering (GitHub is down); safe to call twice."""
-        if self._thread is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join(timeout=5)
-            self._thread = None
 
 
 class _Handler(BaseHTTPRequestHandler):

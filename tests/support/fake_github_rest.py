@@ -22,15 +22,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tests.support import github_history as history
+from tests.support.loopback import LoopbackServer
 
 API_PREFIX = "/api/v3"
 REPO_PATH = f"{API_PREFIX}/repos/{history.FULL_NAME}"
 
 
-class FakeGitHubRest:
+class FakeGitHubRest(LoopbackServer):
     """The fake's state; change `runs`, `remaining` or `failures` between requests to shape answers."""
 
     def __init__(self, runs: list[history.Run] | None = None) -> None:
+        super().__init__(_Handler)
         self.runs: dict[int, history.Run] = {run.id: run for run in (runs or [])}
         self.workflows_updated = datetime(2024, 1, 1, tzinfo=UTC)
         self.requests: list[tuple[str, str]] = []
@@ -39,27 +41,13 @@ class FakeGitHubRest:
         self.reset = int(time.time()) + 3600
         self.failures: list[tuple[str, str, int]] = []
         self.lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-        self._server.daemon_threads = True
-        self._server.fake = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def api_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{API_PREFIX}"
+        return self.url + API_PREFIX
 
     def environment(self) -> dict[str, str]:
         return {"GITHUB_API_URL": self.api_url, "GITHUB_TOKEN": "ghp_fake", "GITHUB_REQUEST_INTERVAL": "0"}
-
-    def start(self) -> FakeGitHubRest:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
 
     def fail(self, method: str, path_prefix: str, status: int, times: int = 1) -> None:
         """Answer the next `times` requests of `method` under REPO_PATH + path_prefix with `status`."""

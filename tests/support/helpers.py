@@ -6,7 +6,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from autodevhub.auth import accounts, api_tokens
+from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import SYSTEM, Actor
 from autodevhub.models import User, UserRole
 from autodevhub.web.api import create_api
 
@@ -19,14 +21,15 @@ def api_client() -> TestClient:
 
 def make_user(email: str, role: UserRole = UserRole.member, password: str | None = PASSWORD) -> User:
     with Session(get_engine(), expire_on_commit=False) as session:
-        user = accounts.create_user(session, email, password, role=role)
+        account = accounts.NewAccount(email=email, password=password, role=role)
+        user = accounts.create_user(session, SYSTEM, account)
         session.commit()
         return user
 
 
 def make_token(user: User, name: str = "test") -> str:
     with Session(get_engine()) as session:
-        _, raw = api_tokens.create_token(session, user.id, name)
+        _, raw = api_tokens.create_token(session, Actor.of(identity_of(user)), name)
         session.commit()
         return raw
 

@@ -38,6 +38,7 @@ from autodevhub.auth import api_tokens, policy
 from autodevhub.auth.sessions import identity_of, start_session
 from autodevhub.auth.web_session import WEB_COOKIE
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.models import SessionKind, UserRole
 from autodevhub.projects import members, service
@@ -290,27 +291,29 @@ def build_world() -> World:
     viewer = make_user(SECRETS["viewer"], UserRole.viewer)
     with Session(get_engine(), expire_on_commit=False) as session:
         as_admin, as_owner = identity_of(admin), identity_of(owner)
-        fields = {
-            "name": SECRETS["project"],
-            "description": SECRETS["project_description"],
-            "repo": "nasa/apollo",
-        }
-        project = service.create_project(session, as_owner, fields, ip_address="198.51.100.1")
+        fields = service.ProjectCreate(
+            name=SECRETS["project"], description=SECRETS["project_description"], repo="nasa/apollo"
+        )
+        project = service.create_project(session, Actor.of(as_owner, "198.51.100.1"), fields)
         # A global viewer stays read-only even where their membership says owner.
-        members.add_member(session, as_owner, project.id, SECRETS["viewer"], "owner", ip_address=None)
-        members.add_member(session, as_owner, project.id, SECRETS["member"], "member", ip_address=None)
+        members.add_member(session, Actor.of(as_owner), project.id, SECRETS["viewer"], "owner")
+        members.add_member(session, Actor.of(as_owner), project.id, SECRETS["member"], "member")
         hidden = service.create_project(
             session,
-            as_admin,
-            {"name": SECRETS["hidden_project"], "description": SECRETS["hidden_description"]},
+            Actor.of(as_admin),
+            service.ProjectCreate(name=SECRETS["hidden_project"], description=SECRETS["hidden_description"]),
         )
-        token, _ = api_tokens.create_token(session, owner.id, SECRETS["owner_token"])
-        story = stories.generate_story(session, identity_of(member), project.id, SECRETS["story"])
-        hidden_story = stories.generate_story(session, as_admin, hidden.id, SECRETS["hidden_story"])
-        policy.set_signup_mode(session, as_admin, "invite", ip_address="198.51.100.2")
+        token, _ = api_tokens.create_token(session, Actor.of(identity_of(owner)), SECRETS["owner_token"])
+        story = stories.generate_story(
+            session, Actor.of(identity_of(member)), stories.StoryGenerate.of(project.id, SECRETS["story"])
+        )
+        hidden_story = stories.generate_story(
+            session, Actor.of(as_admin), stories.StoryGenerate.of(hidden.id, SECRETS["hidden_story"])
+        )
+        policy.set_signup_mode(session, Actor.of(as_admin, "198.51.100.2"), "invite")
         cookies = {}
         for role, user in (("admin", admin), ("owner", owner), ("member", member), ("viewer", viewer)):
-            _, raw = start_session(session, user, SessionKind.web, ip_address=None, user_agent="harness")
+            _, raw = start_session(session, Actor.of(None, None, "harness"), user, SessionKind.web)
             cookies[role] = cookie_for(raw)
         session.commit()
         return World(

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import Session, select
 
-from autodevhub.auth.sessions import Identity, identity_of
+from autodevhub.auth.sessions import identity_of
 from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import Project, UserRole, Workflow, WorkflowExecution
 from autodevhub.models.workflows import WorkflowJob
 from autodevhub.projects import service as projects
@@ -36,8 +37,8 @@ def github_project_fixture(app_db, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     environment_for(fake, monkeypatch)
     user = make_user("owner@example.com", UserRole.admin)
     with Session(get_engine()) as session:
-        fields = {"name": "Shop", "repo": history.FULL_NAME}
-        project = projects.create_project(session, identity_of(user), fields)
+        fields = projects.ProjectCreate(name="Shop", repo=history.FULL_NAME)
+        project = projects.create_project(session, Actor.of(identity_of(user)), fields)
         project_id = project.id
         session.commit()
     yield GitHubProject(fake, project_id, identity_of(user), make_token(user))

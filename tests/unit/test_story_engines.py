@@ -15,7 +15,7 @@ from autodevhub.stories.engine import scoring
 from autodevhub.stories.engine.gherkin import check, render
 from autodevhub.stories.engine.normalize import normalize_description
 from autodevhub.stories.engine.rules.engine import generate
-from autodevhub.stories.similar import Similar, similarity
+from autodevhub.stories.engine.similarity import Similar, similarity
 from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
 from tests.support.story_corpus import CORPUS
 

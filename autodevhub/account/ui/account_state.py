@@ -6,34 +6,21 @@ treats its arguments as untrusted: a browser can send any payload to any handler
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import reflex as rx
 from sqlmodel import Session
 
 from autodevhub.auth import accounts, api_tokens
-from autodevhub.auth.sessions import Identity
-from autodevhub.core.errors import NotAuthenticated
+from autodevhub.core.identity import Identity
 from autodevhub.models import ApiToken, utcnow
 from autodevhub.ui.forms import form_text
-from autodevhub.ui.session_state import SessionState
+from autodevhub.ui.rows import when
+from autodevhub.ui.session_state import SessionState, signed_in
 
 MAX_TOKENS_SHOWN = 100
 PASSWORD_FIELDS = ("current_password", "new_password", "repeat_password")
 TOKEN_FIELDS = ("token_name", "token_days")
 REPEAT_DIFFERS = "The new password and its repetition differ."
 CHANGED = "Password changed. Use the new one the next time you sign in."
-
-
-def signed_in(identity: Identity | None) -> Identity:
-    """The caller, or NotAuthenticated for an anonymous one."""
-    if identity is None:
-        raise NotAuthenticated("Sign in to continue.")
-    return identity
-
-
-def when(moment: datetime | None, never: str = "Never") -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else never
 
 
 def token_row(token: ApiToken) -> dict[str, str]:
@@ -92,12 +79,7 @@ class AccountState(SessionState):
             return
         self.password_busy = True
         yield
-        ip_address = self._client_ip()
-        _, error = self._service(
-            lambda session, identity: accounts.change_password(
-                session, signed_in(identity).id, current, new, ip_address=ip_address
-            )
-        )
+        _, error = self._act(lambda session, actor: accounts.change_password(session, actor, current, new))
         self.password_busy = False
         self.password_error = error
         if not error:
@@ -110,14 +92,9 @@ class AccountState(SessionState):
         name, days = (form_text(form_data, key) for key in TOKEN_FIELDS)
         self.token_busy = True
         yield
-        ip_address = self._client_ip()
-        raw, error = self._service(
-            lambda session, identity: api_tokens.create_token(
-                session,
-                signed_in(identity).id,
-                name,
-                expires_in_days=days.strip() or None,
-                ip_address=ip_address,
+        raw, error = self._act(
+            lambda session, actor: api_tokens.create_token(
+                session, actor, name, expires_in_days=days.strip() or None
             )[1]
         )
         self.token_busy = False
@@ -131,12 +108,7 @@ class AccountState(SessionState):
     @rx.event
     def revoke_token(self, token_id: str):
         """Revoke one of the user's own tokens (someone else's is 'not found')."""
-        ip_address = self._client_ip()
-        _, error = self._service(
-            lambda session, identity: api_tokens.revoke_token(
-                session, signed_in(identity).id, token_id, ip_address=ip_address
-            )
-        )
+        _, error = self._act(lambda session, actor: api_tokens.revoke_token(session, actor, token_id))
         self._reload_tokens()
         self.token_error = error or self.token_error
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.admin.ui.instance_state import InstanceSettingsState as State
+from autodevhub.admin.ui.instance_state import InstancePolicyState
 from autodevhub.admin.ui.users_page import ADMINS_ONLY
 from autodevhub.ui import page_header, template
 from autodevhub.ui.forms import card_section, feedback, gated, text_field
@@ -31,7 +31,7 @@ def settings_form() -> rx.Component:
                 rx.radio_group.root(
                     rx.vstack(*(signup_choice(value, text) for value, text in SIGNUP_CHOICES), spacing="2"),
                     name="signup_mode",
-                    default_value=State.signup_mode,
+                    default_value=InstancePolicyState.signup_mode,
                 ),
                 border="none",
                 padding="0",
@@ -41,7 +41,7 @@ def settings_form() -> rx.Component:
                 "Allowed GitHub organisations",
                 "github_orgs",
                 field_id="github-orgs",
-                default_value=State.github_orgs,
+                default_value=InstancePolicyState.github_orgs,
                 placeholder="acme, acme-labs",
                 max_length=2000,
                 hint="Comma-separated. Only members of these organisations may sign in with GitHub; "
@@ -51,8 +51,8 @@ def settings_form() -> rx.Component:
             spacing="5",
             width="100%",
         ),
-        key=State.form_key,
-        on_submit=State.save_settings,
+        key=InstancePolicyState.form_key,
+        on_submit=InstancePolicyState.save_settings,
         width="100%",
     )
 
@@ -61,18 +61,26 @@ def current_values() -> rx.Component:
     return rx.data_list.root(
         rx.data_list.item(
             rx.data_list.label("Sign-up"),
-            rx.data_list.value(rx.cond(State.signup_mode == "open", "Open to anyone", "Invite only")),
+            rx.data_list.value(
+                rx.cond(InstancePolicyState.signup_mode == "open", "Open to anyone", "Invite only")
+            ),
         ),
         rx.data_list.item(
             rx.data_list.label("GitHub organisations"),
-            rx.data_list.value(rx.cond(State.github_orgs != "", State.github_orgs, "Any GitHub account")),
+            rx.data_list.value(
+                rx.cond(
+                    InstancePolicyState.github_orgs != "",
+                    InstancePolicyState.github_orgs,
+                    "Any GitHub account",
+                )
+            ),
         ),
     )
 
 
 def settings_content() -> rx.Component:
     return rx.vstack(
-        feedback(State.error, State.notice),
+        feedback(InstancePolicyState.error, InstancePolicyState.notice),
         card_section("Current settings", current_values()),
         card_section("Change settings", settings_form()),
         spacing="4",
@@ -80,10 +88,10 @@ def settings_content() -> rx.Component:
     )
 
 
-@template(route="/admin/settings", title="Instance settings", on_load=State.load_settings)
+@template(route="/admin/settings", title="Instance settings", on_load=InstancePolicyState.load_settings)
 def instance_settings() -> rx.Component:
     """Who may join this instance; the service refuses anyone but admins."""
     return rx.box(
         page_header("Instance settings", "Who may join this AutoDevHub instance, and how."),
-        gated(State.allowed, State.error, settings_content(), ADMINS_ONLY),
+        gated(InstancePolicyState.allowed, InstancePolicyState.error, settings_content(), ADMINS_ONLY),
     )

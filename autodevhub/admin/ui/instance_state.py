@@ -10,7 +10,7 @@ from autodevhub.ui.forms import form_text
 from autodevhub.ui.session_state import SessionState
 
 
-class InstanceSettingsState(SessionState):
+class InstancePolicyState(SessionState):
     """Admins only: the current policy, and a form to change it."""
 
     allowed: bool = False
@@ -38,15 +38,9 @@ class InstanceSettingsState(SessionState):
     @rx.event
     def save_settings(self, form_data: dict):
         """Save both settings in one transaction; on refusal nothing changes and the input stays."""
-        mode, orgs, ip = (
-            form_text(form_data, "signup_mode"),
-            form_text(form_data, "github_orgs"),
-            self._client_ip(),
-        )
-        saved, error = self._service(
-            lambda session, identity: service.save_instance_policy(
-                session, identity, mode, orgs, ip_address=ip
-            )
+        mode, orgs = form_text(form_data, "signup_mode"), form_text(form_data, "github_orgs")
+        saved, error = self._act(
+            lambda session, actor: service.save_instance_policy(session, actor, mode, orgs)
         )
         if saved is None:
             self.error, self.notice = error, ""

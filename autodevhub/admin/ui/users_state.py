@@ -71,9 +71,9 @@ class UsersState(PagedState, SessionState):
         self.page = max(page, 0)
         return True
 
-    def _act(self, action, success: str) -> bool:
-        """Run a change, then show the refusal, or the confirmation and the refreshed page."""
-        _, error = self._service(action)
+    def _change(self, action, success: str) -> bool:
+        """Run a change as the caller (`_act`), then show the refusal, or the confirmation and the page."""
+        _, error = self._act(action)
         self.error, self.notice = error, "" if error else success
         if not error:
             self._load_page(self.page)
@@ -96,16 +96,14 @@ class UsersState(PagedState, SessionState):
     @rx.event
     def change_role(self, user_id: str, role: str):
         """Give an account another global role (one active admin always stays)."""
-        ip = self._client_ip()
-        self._act(
-            lambda session, identity: accounts.set_role(session, identity, user_id, role, ip_address=ip),
+        self._change(
+            lambda session, actor: accounts.set_role(session, actor, user_id, role),
             "Role changed.",
         )
 
     def _set_active(self, user_id: str, active: bool) -> None:
-        ip = self._client_ip()
-        self._act(
-            lambda session, identity: accounts.set_active(session, identity, user_id, active, ip_address=ip),
+        self._change(
+            lambda session, actor: accounts.set_active(session, actor, user_id, active),
             "Account reactivated." if active else "Account deactivated; its sessions have ended.",
         )
 
@@ -123,11 +121,9 @@ class UsersState(PagedState, SessionState):
     def add_user(self, form_data: dict):
         """Create an account with a role and an initial password."""
         email, role = form_text(form_data, "email"), form_text(form_data, "role")
-        password, ip = form_text(form_data, "password"), self._client_ip()
-        created = self._act(
-            lambda session, identity: (
-                service.create_user(session, identity, email, role, password, ip_address=ip).email
-            ),
+        password = form_text(form_data, "password")
+        created = self._change(
+            lambda session, actor: service.create_user(session, actor, email, role, password).email,
             f"Account {email.strip().lower()} created as {role}.",
         )
         return [rx.set_value(input_id, "") for input_id in ADD_USER_INPUTS] if created else None

@@ -59,7 +59,7 @@ def loading() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="20rem", aria_busy="true")
 
 
-def signed_in() -> rx.Component:
+def already_signed_in_panel() -> rx.Component:
     """What both pages show a visitor who is already signed in."""
     return auth_card(
         "You are already signed in",
@@ -75,7 +75,7 @@ def signed_in() -> rx.Component:
 
 
 def when_ready(ready: rx.Var[bool], page: rx.Component) -> rx.Component:
-    return rx.cond(ready, rx.cond(SessionState.user_name != "", signed_in(), page), loading())
+    return rx.cond(ready, rx.cond(SessionState.user_name != "", already_signed_in_panel(), page), loading())
 
 
 # The GitHub mark (Octicons, MIT); Lucide has no brand icons.

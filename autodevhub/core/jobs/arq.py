@@ -1,4 +1,4 @@
-"""The arq side of autodevhub.core.jobs: enqueueing on Redis and the `autodevhub worker` process."""
+"""The arq side of the jobs: enqueueing on Redis and the `autodevhub worker` process."""
 
 from __future__ import annotations
 
@@ -13,19 +13,11 @@ from redis.asyncio import ConnectionPool
 from redis.asyncio.retry import Retry as RedisRetry
 from redis.backoff import NoBackoff
 
-from autodevhub.core.jobs import (
-    JOBS,
-    PERIODIC,
-    QUEUE_NAME,
-    JobSpec,
-    RetryLater,
-    backoff,
-    load_jobs,
-    run_periodic,
-)
+from autodevhub.core.jobs.registry import JOBS, PERIODIC, JobSpec, RetryLater, backoff, run_periodic
 from autodevhub.core.settings import get_settings
 
 JOB_TIMEOUT_SECONDS = 1800
+QUEUE_NAME = "autodevhub:queue"
 
 
 async def enqueue_arq(url: str, name: str, args: tuple, job_id: str) -> bool:
@@ -68,9 +60,8 @@ def cron_jobs(interval_minutes: int) -> list[CronJob]:
 
 
 def create_worker(*, burst: bool = False) -> Worker:
-    """A worker for REDIS_URL running every registered job and the periodic ones."""
+    """A worker for REDIS_URL running every registered job (register features first) and the periodic ones."""
     settings = get_settings()
-    load_jobs()
     return Worker(
         functions=[arq_function(spec) for spec in JOBS.values()],
         cron_jobs=cron_jobs(settings.sync_interval_minutes),

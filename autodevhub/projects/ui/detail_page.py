@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.projects.ui.detail_state import ADD_MEMBER_EMAIL_INPUT, PROJECT_ROLES, MemberRow
-from autodevhub.projects.ui.detail_state import ProjectDetailState as State
+from autodevhub.projects.ui.detail_state import (
+    ADD_MEMBER_EMAIL_INPUT,
+    PROJECT_ROLES,
+    MemberRow,
+    ProjectDetailState,
+)
 from autodevhub.ui import confirm_dialog, data_table, page_header, template
 from autodevhub.ui.forms import card_section, feedback, field_label, gated, select_field, text_field
 from autodevhub.ui.navigation import FOCUS_RING
@@ -27,12 +31,18 @@ def details_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.grid(
-                text_field("Name", "name", field_id="project-name", default_value=State.name, required=True),
+                text_field(
+                    "Name",
+                    "name",
+                    field_id="project-name",
+                    default_value=ProjectDetailState.name,
+                    required=True,
+                ),
                 text_field(
                     "GitHub repository",
                     "repo",
                     field_id="project-repo",
-                    default_value=State.repo,
+                    default_value=ProjectDetailState.repo,
                     placeholder="owner/name",
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
@@ -44,7 +54,7 @@ def details_form() -> rx.Component:
                 rx.text_area(
                     id="project-description",
                     name="description",
-                    default_value=State.description,
+                    default_value=ProjectDetailState.description,
                     max_length=5000,
                     width="100%",
                 ),
@@ -55,21 +65,23 @@ def details_form() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        key=State.form_key,
-        on_submit=State.save_project,
+        key=ProjectDetailState.form_key,
+        on_submit=ProjectDetailState.save_project,
         width="100%",
     )
 
 
 def details_readonly() -> rx.Component:
     return rx.data_list.root(
-        rx.data_list.item(rx.data_list.label("Repository"), rx.data_list.value(State.repo)),
-        rx.data_list.item(rx.data_list.label("Description"), rx.data_list.value(State.description)),
+        rx.data_list.item(rx.data_list.label("Repository"), rx.data_list.value(ProjectDetailState.repo)),
+        rx.data_list.item(
+            rx.data_list.label("Description"), rx.data_list.value(ProjectDetailState.description)
+        ),
     )
 
 
 def member_row(member: MemberRow) -> rx.Component:
-    manage = State.can_manage_members
+    manage = ProjectDetailState.can_manage_members
     return rx.table.row(
         rx.table.row_header_cell(rx.text(member.email, weight="medium")),
         rx.table.cell(member.name),
@@ -79,7 +91,7 @@ def member_row(member: MemberRow) -> rx.Component:
                 rx.select(
                     list(PROJECT_ROLES),
                     value=member.role,
-                    on_change=lambda role: State.change_member_role(member.user_id, role),
+                    on_change=lambda role: ProjectDetailState.change_member_role(member.user_id, role),
                     aria_label="Role of " + member.email,
                     size="1",
                 ),
@@ -91,7 +103,7 @@ def member_row(member: MemberRow) -> rx.Component:
                 manage,
                 rx.button(
                     "Remove",
-                    on_click=State.remove_member(member.user_id),
+                    on_click=ProjectDetailState.remove_member(member.user_id),
                     aria_label="Remove " + member.email,
                     color_scheme="red",
                     variant="soft",
@@ -130,7 +142,7 @@ def add_member_form() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        on_submit=State.add_member,
+        on_submit=ProjectDetailState.add_member,
         width="100%",
     )
 
@@ -138,9 +150,9 @@ def add_member_form() -> rx.Component:
 def members_card() -> rx.Component:
     return card_section(
         "Members",
-        feedback(State.member_error, State.member_notice),
-        data_table(("Email", "Name", "Role", ""), State.members, member_row),
-        rx.cond(State.can_manage_members, add_member_form()),
+        feedback(ProjectDetailState.member_error, ProjectDetailState.member_notice),
+        data_table(("Email", "Name", "Role", ""), ProjectDetailState.members, member_row),
+        rx.cond(ProjectDetailState.can_manage_members, add_member_form()),
     )
 
 
@@ -151,35 +163,44 @@ def delete_card() -> rx.Component:
         rx.text("Deleting removes the project with its stories, workflows and docs.", size="2"),
         confirm_dialog(
             rx.button("Delete project…", color_scheme="red", variant="soft"),
-            "Delete " + State.name + "?",
+            "Delete " + ProjectDetailState.name + "?",
             "The project, its stories, workflows and docs are deleted for everyone. This cannot be undone.",
             "Delete project",
-            State.delete_project,
+            ProjectDetailState.delete_project,
         ),
     )
 
 
 def project_view() -> rx.Component:
     return rx.vstack(
-        page_header(State.name, "Project settings: details, members and access."),
+        page_header(ProjectDetailState.name, "Project settings: details, members and access."),
         card_section(
             "Details",
-            feedback(State.error, State.notice),
-            rx.cond(State.can_update, details_form(), details_readonly()),
+            feedback(ProjectDetailState.error, ProjectDetailState.notice),
+            rx.cond(ProjectDetailState.can_update, details_form(), details_readonly()),
         ),
         members_card(),
-        rx.cond(State.can_delete, delete_card()),
+        rx.cond(ProjectDetailState.can_delete, delete_card()),
         spacing="5",
         width="100%",
     )
 
 
-@template(route="/settings/projects/[project_id]", title="Project settings", on_load=State.load_project)
+@template(
+    route="/settings/projects/[project_id]", title="Project settings", on_load=ProjectDetailState.load_project
+)
 def project_settings() -> rx.Component:
     """A project the caller may read; otherwise why not (no crash for bad or foreign ids)."""
     return rx.vstack(
         back_link(),
-        gated(State.found, State.problem, project_view(), "Project unavailable", icon="folder-x", level="h1"),
+        gated(
+            ProjectDetailState.found,
+            ProjectDetailState.problem,
+            project_view(),
+            "Project unavailable",
+            icon="folder-x",
+            level="h1",
+        ),
         spacing="4",
         width="100%",
     )

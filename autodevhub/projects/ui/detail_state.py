@@ -6,6 +6,8 @@ import dataclasses
 
 import reflex as rx
 
+from autodevhub.auth.guard import require_project
+from autodevhub.auth.permissions import Permission
 from autodevhub.models import ProjectMember, User
 from autodevhub.projects import members, service
 from autodevhub.projects.detail import ProjectDetail, project_detail
@@ -84,10 +86,13 @@ class ProjectDetailState(SessionState):
     def save_project(self, form_data: dict):
         """Maintainers and up: new name, description and repository."""
         fields = {key: form_text(form_data, key) for key in service.EDITABLE}
-        ref, ip = self._project_ref(), self._client_ip()
-        _, error = self._service(
-            lambda session, identity: service.update_project(session, identity, ref, fields, ip_address=ip)
-        )
+        ref = self._project_ref()
+
+        def save(session, actor):
+            require_project(session, actor.identity, Permission.PROJECT_UPDATE, ref)  # before the input
+            return service.update_project(session, actor, ref, service.ProjectUpdate.parse(fields))
+
+        _, error = self._act(save)
         self.error, self.notice = error, "" if error else "Project saved."
         if not error:
             self._reload()
@@ -95,10 +100,8 @@ class ProjectDetailState(SessionState):
     @rx.event
     def delete_project(self):
         """Owners: delete the project (confirmed in a dialog), then back to the list."""
-        ref, ip = self._project_ref(), self._client_ip()
-        _, error = self._service(
-            lambda session, identity: service.delete_project(session, identity, ref, ip_address=ip)
-        )
+        ref = self._project_ref()
+        _, error = self._act(lambda session, actor: service.delete_project(session, actor, ref))
         if error:
             self.error, self.notice = error, ""
             return None
@@ -106,7 +109,7 @@ class ProjectDetailState(SessionState):
         return rx.redirect("/settings")
 
     def _change_members(self, action, success: str):
-        _, error = self._service(action)
+        _, error = self._act(action)
         self.member_error, self.member_notice = error, "" if error else success
         if not error:
             self._reload()
@@ -116,9 +119,9 @@ class ProjectDetailState(SessionState):
     def add_member(self, form_data: dict):
         """Owners: add an existing account to the project with a role."""
         email, role = form_text(form_data, "email"), form_text(form_data, "role")
-        ref, ip = self._project_ref(), self._client_ip()
+        ref = self._project_ref()
         error = self._change_members(
-            lambda session, identity: members.add_member(session, identity, ref, email, role, ip_address=ip),
+            lambda session, actor: members.add_member(session, actor, ref, email, role),
             f"{email.strip().lower()} added as {role}.",
         )
         return None if error else rx.set_value(ADD_MEMBER_EMAIL_INPUT, "")
@@ -126,19 +129,17 @@ class ProjectDetailState(SessionState):
     @rx.event
     def change_member_role(self, user_id: str, role: str):
         """Owners: give a member another role (a project always keeps one owner)."""
-        ref, ip = self._project_ref(), self._client_ip()
+        ref = self._project_ref()
         self._change_members(
-            lambda session, identity: members.change_member_role(
-                session, identity, ref, user_id, role, ip_address=ip
-            ),
+            lambda session, actor: members.change_member_role(session, actor, ref, user_id, role),
             "Role changed.",
         )
 
     @rx.event
     def remove_member(self, user_id: str):
         """Owners: take someone out of the project (not its last owner)."""
-        ref, ip = self._project_ref(), self._client_ip()
+        ref = self._project_ref()
         self._change_members(
-            lambda session, identity: members.remove_member(session, identity, ref, user_id, ip_address=ip),
+            lambda session, actor: members.remove_member(session, actor, ref, user_id),
             "Member removed.",
         )

@@ -7,6 +7,8 @@ from typing import ClassVar
 
 import reflex as rx
 
+from autodevhub.auth.guard import require
+from autodevhub.auth.permissions import Permission
 from autodevhub.models import Project
 from autodevhub.projects import service
 from autodevhub.ui.forms import form_text
@@ -73,10 +75,12 @@ class ProjectsState(PagedState, SessionState):
     def create_project(self, form_data: dict):
         """The new-project form: the service refuses viewers; the typed input stays on refusal."""
         fields = {field: form_text(form_data, field) for field in NEW_PROJECT_FIELDS}
-        ip = self._client_ip()
-        result, error = self._service(
-            lambda session, identity: service.create_project(session, identity, fields, ip_address=ip).name
-        )
+
+        def create(session, actor):
+            require(actor.identity, Permission.PROJECT_CREATE)  # who may, before what they typed
+            return service.create_project(session, actor, service.ProjectCreate.parse(fields)).name
+
+        result, error = self._act(create)
         if result is None:
             self.error, self.notice = error, ""
             return None

@@ -11,7 +11,7 @@ from typing import Any
 
 from autodevhub.stories.engine.gherkin import ParseResult
 from autodevhub.stories.engine.rules.writer import NEGATIVE
-from autodevhub.stories.similar import DUPLICATE, Similar
+from autodevhub.stories.engine.similarity import DUPLICATE, Similar
 
 WEIGHTS = {
     "parses": 0.30,

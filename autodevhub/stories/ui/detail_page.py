@@ -13,7 +13,7 @@ from autodevhub.stories.ui.components import (
     similar_list,
     status_badge,
 )
-from autodevhub.stories.ui.detail_state import StoryDetailState as State
+from autodevhub.stories.ui.detail_state import StoryDetailState
 from autodevhub.stories.ui.editor import editor, parse_status
 from autodevhub.stories.ui.lifecycle import HistoryRow, StatusMove
 from autodevhub.ui import confirm_dialog, page_header, template
@@ -35,14 +35,14 @@ def back_link() -> rx.Component:
 def editor_card() -> rx.Component:
     actions = rx.flex(
         rx.cond(
-            State.can_write,
+            StoryDetailState.can_write,
             rx.fragment(
                 rx.button(rx.icon("save", size=16, aria_hidden="true"), "Save", type="submit"),
                 rx.button(
                     "Revert edits",
                     type="button",
-                    on_click=State.revert_edits,
-                    disabled=~State.dirty,
+                    on_click=StoryDetailState.revert_edits,
+                    disabled=~StoryDetailState.dirty,
                     variant="soft",
                     color_scheme="gray",
                 ),
@@ -54,7 +54,7 @@ def editor_card() -> rx.Component:
             "Copy",
             type="button",
             on_click=[
-                rx.set_clipboard(State.editor_text),
+                rx.set_clipboard(StoryDetailState.editor_text),
                 rx.toast.success("Gherkin copied to the clipboard."),
             ],
             variant="soft",
@@ -63,7 +63,7 @@ def editor_card() -> rx.Component:
             rx.icon("download", size=16, aria_hidden="true"),
             "Download .feature",
             type="button",
-            on_click=State.download_feature,
+            on_click=StoryDetailState.download_feature,
             variant="soft",
         ),
         spacing="2",
@@ -71,20 +71,20 @@ def editor_card() -> rx.Component:
         width="100%",
     )
     return card_section(
-        rx.cond(State.can_write, "Gherkin editor", "Gherkin"),
+        rx.cond(StoryDetailState.can_write, "Gherkin editor", "Gherkin"),
         rx.cond(
-            State.dirty,
+            StoryDetailState.dirty,
             rx.text("Unsaved edits.", size="2", color_scheme="amber", weight="medium"),
         ),
         rx.form(
             rx.vstack(
-                rx.cond(State.can_write, editor(), gherkin_block(State.editor_text)),
+                rx.cond(StoryDetailState.can_write, editor(), gherkin_block(StoryDetailState.editor_text)),
                 parse_status(),
                 actions,
                 spacing="3",
                 width="100%",
             ),
-            on_submit=State.save_gherkin,
+            on_submit=StoryDetailState.save_gherkin,
             width="100%",
         ),
     )
@@ -93,8 +93,8 @@ def editor_card() -> rx.Component:
 def move_button(move: StatusMove) -> rx.Component:
     return rx.button(
         move.label,
-        on_click=State.change_status(move.status),
-        disabled=~move.allowed | State.dirty,
+        on_click=StoryDetailState.change_status(move.status),
+        disabled=~move.allowed | StoryDetailState.dirty,
         title=move.reason,
         variant=rx.cond(move.primary, "solid", "soft"),
         color_scheme=rx.cond(move.status == "archived", "gray", "indigo"),
@@ -109,8 +109,8 @@ def workflow_card() -> rx.Component:
         *(
             rx.badge(
                 label,
-                variant=rx.cond(State.story.status == step, "solid", "soft"),
-                color_scheme=rx.cond(State.story.status == step, "indigo", "gray"),
+                variant=rx.cond(StoryDetailState.story.status == step, "solid", "soft"),
+                color_scheme=rx.cond(StoryDetailState.story.status == step, "indigo", "gray"),
                 radius="full",
             )
             for step, label in zip(steps, labels, strict=True)
@@ -121,17 +121,17 @@ def workflow_card() -> rx.Component:
     return card_section(
         "Status",
         stepper,
-        rx.cond(State.story.status == "archived", rx.text("This story is archived.", size="2")),
+        rx.cond(StoryDetailState.story.status == "archived", rx.text("This story is archived.", size="2")),
         rx.cond(
-            State.can_write,
+            StoryDetailState.can_write,
             rx.vstack(
-                rx.flex(rx.foreach(State.moves, move_button), spacing="2", wrap="wrap"),
+                rx.flex(rx.foreach(StoryDetailState.moves, move_button), spacing="2", wrap="wrap"),
                 rx.foreach(
-                    State.moves,
+                    StoryDetailState.moves,
                     lambda move: rx.cond(~move.allowed, rx.text(move.reason, size="1", color_scheme="red")),
                 ),
                 rx.cond(
-                    State.dirty,
+                    StoryDetailState.dirty,
                     rx.text("Save or revert your edits to change the status.", size="1", color_scheme="gray"),
                 ),
                 spacing="2",
@@ -158,18 +158,18 @@ def delete_card() -> rx.Component:
         rx.text("Deleting removes the story for everyone; its audit entries stay.", size="2"),
         confirm_dialog(
             rx.button("Delete story…", color_scheme="red", variant="soft"),
-            "Delete “" + State.story.title + "”?",
+            "Delete “" + StoryDetailState.story.title + "”?",
             "The story is deleted for everyone. This cannot be undone.",
             "Delete story",
-            State.delete_story,
+            StoryDetailState.delete_story,
         ),
     )
 
 
 def story_view() -> rx.Component:
-    story = State.story
+    story = StoryDetailState.story
     main = rx.vstack(
-        feedback(State.error, State.notice),
+        feedback(StoryDetailState.error, StoryDetailState.notice),
         engine_callout(story.engine_text, story.engine_failed),
         duplicate_callout(story.duplicate_href),
         editor_card(),
@@ -183,9 +183,11 @@ def story_view() -> rx.Component:
         card_section("Similar stories", similar_list(story.similar, "No similar story in this project.")),
         card_section(
             "History",
-            rx.el.ul(rx.foreach(State.history, history_row), padding="0", margin="0", width="100%"),
+            rx.el.ul(
+                rx.foreach(StoryDetailState.history, history_row), padding="0", margin="0", width="100%"
+            ),
         ),
-        rx.cond(State.can_delete, delete_card()),
+        rx.cond(StoryDetailState.can_delete, delete_card()),
         spacing="4",
         width="100%",
     )
@@ -207,12 +209,19 @@ def story_view() -> rx.Component:
     )
 
 
-@template(route="/stories/[story_id]", title="Story", on_load=State.load_story)
+@template(route="/stories/[story_id]", title="Story", on_load=StoryDetailState.load_story)
 def story_page() -> rx.Component:
     """A story the caller may read; otherwise why not (no crash for bad or foreign ids)."""
     return rx.vstack(
         back_link(),
-        gated(State.found, State.problem, story_view(), "Story unavailable", icon="file-x", level="h1"),
+        gated(
+            StoryDetailState.found,
+            StoryDetailState.problem,
+            story_view(),
+            "Story unavailable",
+            icon="file-x",
+            level="h1",
+        ),
         spacing="4",
         width="100%",
     )

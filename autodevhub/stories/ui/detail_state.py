@@ -6,7 +6,7 @@ import reflex as rx
 
 from autodevhub.stories import queries, service
 from autodevhub.stories.engine.gherkin import check
-from autodevhub.stories.ui.detail_view import StoryDetail, signed_in, story_detail
+from autodevhub.stories.ui.detail_view import StoryDetail, story_detail
 from autodevhub.stories.ui.lifecycle import HistoryRow, StatusMove, status_moves
 from autodevhub.stories.ui.rows import (
     STATUS_LABELS,
@@ -16,7 +16,7 @@ from autodevhub.stories.ui.rows import (
     gutter,
     parse_problems,
 )
-from autodevhub.ui.session_state import SessionState
+from autodevhub.ui.session_state import SessionState, signed_in, signed_in_actor
 
 EDITOR_ID = "gherkin-editor"
 TOO_LONG = f"The Gherkin must be at most {service.MAX_GHERKIN:,} characters."
@@ -40,13 +40,18 @@ class StoryDetailState(SessionState):
     error: str = ""
     notice: str = ""
 
-    def _story_ref(self) -> object:
+    def _story_ref(self) -> str:
         """The [story_id] route argument: untrusted text, validated by the service."""
-        return getattr(self, "story_id", "")
+        ref = getattr(self, "story_id", "")
+        return ref if isinstance(ref, str) else ""
 
     def _as_user(self, action):
         """`_service`, refusing anonymous callers first (the story services look the id up before that)."""
         return self._service(lambda session, identity: action(session, signed_in(identity)))
+
+    def _act_as_user(self, action):
+        """`_act` (writes: the actor carries the address), refusing anonymous callers first."""
+        return self._act(lambda session, actor: action(session, signed_in_actor(actor)))
 
     def _check(self, text: str) -> None:
         """Parse the editor's text: its errors at their lines, and whether it differs from the saved story."""
@@ -99,11 +104,9 @@ class StoryDetailState(SessionState):
         """Save the edited Gherkin (re-parsed and re-scored by the service); on refusal the edit stays."""
         text = form_data.get("gherkin") if isinstance(form_data, dict) else None
         text = text[: service.MAX_GHERKIN + 1] if isinstance(text, str) else text  # the service checks it
-        ref, ip = self._story_ref(), self._client_ip()
-        _, error = self._as_user(
-            lambda session, identity: service.update_story(
-                session, identity, ref, {"gherkin_output": text}, ip_address=ip
-            )
+        ref = self._story_ref()
+        _, error = self._act_as_user(
+            lambda session, actor: service.update_story(session, actor, ref, {"gherkin_output": text})
         )
         self.error, self.notice = error, ""
         if error:
@@ -126,11 +129,9 @@ class StoryDetailState(SessionState):
         if self.dirty:
             self.error, self.notice = "Save or revert your edits before changing the status.", ""
             return
-        ref, ip = self._story_ref(), self._client_ip()
-        _, error = self._as_user(
-            lambda session, identity: service.update_story(
-                session, identity, ref, {"status": status}, ip_address=ip
-            )
+        ref = self._story_ref()
+        _, error = self._act_as_user(
+            lambda session, actor: service.update_story(session, actor, ref, {"status": status})
         )
         self.error = error
         self.notice = "" if error else f"Moved to {STATUS_LABELS.get(str(status), status)}."
@@ -151,10 +152,8 @@ class StoryDetailState(SessionState):
     @rx.event
     def delete_story(self):
         """Maintainers and up: delete the story (confirmed in a dialog), then back to the list."""
-        ref, ip = self._story_ref(), self._client_ip()
-        _, error = self._as_user(
-            lambda session, identity: service.delete_story(session, identity, ref, ip_address=ip)
-        )
+        ref = self._story_ref()
+        _, error = self._act_as_user(lambda session, actor: service.delete_story(session, actor, ref))
         if error:
             self.error, self.notice = error, ""
             return None

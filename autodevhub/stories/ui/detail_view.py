@@ -9,22 +9,15 @@ from sqlmodel import Session, col, select
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
-from autodevhub.auth.sessions import Identity
-from autodevhub.core.errors import NotAuthenticated
+from autodevhub.core.identity import Identity
 from autodevhub.models import Project, ProjectMember, UserStory
 from autodevhub.projects.service import visible_projects
 from autodevhub.stories import queries
 from autodevhub.stories.ui.lifecycle import HistoryRow, history_rows
-from autodevhub.stories.ui.rows import ProjectOption, StorySummary, summary
+from autodevhub.stories.ui.rows import StorySummary, summary
+from autodevhub.ui.rows import ProjectOption
 
 PICKER_LIMIT = 200
-
-
-def signed_in(identity: Identity | None) -> Identity:
-    """The caller, or NotAuthenticated: for handlers that read no stored data but serve only users."""
-    if identity is None:
-        raise NotAuthenticated("Sign in to continue.")
-    return identity
 
 
 def story_projects(session: Session, identity: Identity | None) -> list[ProjectOption]:

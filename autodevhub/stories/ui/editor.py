@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.stories.ui.detail_state import EDITOR_ID
-from autodevhub.stories.ui.detail_state import StoryDetailState as State
+from autodevhub.stories.ui.detail_state import EDITOR_ID, StoryDetailState
 from autodevhub.stories.ui.rows import GutterLine, ParseProblem
 
 LINE = 20  # px: one editor line; the gutter and the error bands use the same height
@@ -38,10 +37,10 @@ def error_band(problem: ParseProblem) -> rx.Component:
 
 def editor() -> rx.Component:
     """A plain textarea over a layer of red bands at the error lines, with a line-number gutter."""
-    invalid = State.problems.length() > 0
+    invalid = StoryDetailState.problems.length() > 0
     return rx.flex(
         rx.box(
-            rx.foreach(State.lines, gutter_line),
+            rx.foreach(StoryDetailState.lines, gutter_line),
             aria_hidden="true",
             padding=f"{PAD}px 0.5rem",
             text_align="right",
@@ -52,20 +51,20 @@ def editor() -> rx.Component:
             **EDITOR_FONT,
         ),
         rx.box(
-            rx.foreach(State.problems, error_band),
+            rx.foreach(StoryDetailState.problems, error_band),
             rx.el.textarea(
                 id=EDITOR_ID,
                 name="gherkin",
-                default_value=State.editor_text,
-                key=State.editor_key,
-                on_change=State.check_gherkin.debounce(400),
-                read_only=~State.can_write,
+                default_value=StoryDetailState.editor_text,
+                key=StoryDetailState.editor_key,
+                on_change=StoryDetailState.check_gherkin.debounce(400),
+                read_only=~StoryDetailState.can_write,
                 spell_check=False,
                 wrap="off",
                 aria_label="Gherkin",
                 aria_invalid=rx.cond(invalid, "true", "false"),
                 aria_describedby=ERRORS_ID,
-                rows=State.lines.length(),
+                rows=StoryDetailState.lines.length(),
                 style={
                     "position": "relative",
                     "display": "block",
@@ -101,10 +100,10 @@ def parse_status() -> rx.Component:
     problem = lambda p: rx.el.li(rx.text(p.label, size="2"))  # noqa: E731
     return rx.box(
         rx.cond(
-            State.problems.length() > 0,
+            StoryDetailState.problems.length() > 0,
             rx.callout.root(
                 rx.callout.icon(rx.icon("circle-x")),
-                rx.el.ul(rx.foreach(State.problems, problem), margin="0", padding_left="1rem"),
+                rx.el.ul(rx.foreach(StoryDetailState.problems, problem), margin="0", padding_left="1rem"),
                 color_scheme="red",
                 size="1",
                 width="100%",

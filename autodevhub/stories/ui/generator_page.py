@@ -16,8 +16,7 @@ from autodevhub.stories.ui.components import (
     similar_list,
     status_badge,
 )
-from autodevhub.stories.ui.generator_state import MAX_DRAFT
-from autodevhub.stories.ui.generator_state import StoryGeneratorState as State
+from autodevhub.stories.ui.generator_state import MAX_DRAFT, StoryGeneratorState
 from autodevhub.ui import empty_state, link_button, page_header, template
 from autodevhub.ui.forms import card_section, field_label, message_callout
 
@@ -31,11 +30,14 @@ PLACEHOLDER = (
 def notice() -> rx.Component:
     """The last confirmation, with a link to the story it is about."""
     return rx.cond(
-        State.notice != "",
+        StoryGeneratorState.notice != "",
         rx.callout(
             rx.hstack(
-                rx.text(State.notice),
-                rx.cond(State.notice_href != "", rx.link("Open the story", href=State.notice_href)),
+                rx.text(StoryGeneratorState.notice),
+                rx.cond(
+                    StoryGeneratorState.notice_href != "",
+                    rx.link("Open the story", href=StoryGeneratorState.notice_href),
+                ),
                 spacing="2",
                 wrap="wrap",
             ),
@@ -53,11 +55,11 @@ def project_picker() -> rx.Component:
         rx.select.root(
             rx.select.trigger(id="story-project", width="100%"),
             rx.select.content(
-                rx.foreach(State.projects, lambda p: rx.select.item(p.name, value=p.id)),
+                rx.foreach(StoryGeneratorState.projects, lambda p: rx.select.item(p.name, value=p.id)),
             ),
             name="project_id",
-            value=State.project_id,
-            on_change=State.choose_project,
+            value=StoryGeneratorState.project_id,
+            on_change=StoryGeneratorState.choose_project,
         ),
         spacing="1",
         width="100%",
@@ -74,10 +76,12 @@ def counter() -> rx.Component:
             color_scheme="gray",
         ),
         rx.text(
-            State.counter,
+            StoryGeneratorState.counter,
             size="1",
             weight="medium",
-            color_scheme=rx.cond(State.length_ok | (State.length == 0), "gray", "red"),
+            color_scheme=rx.cond(
+                StoryGeneratorState.length_ok | (StoryGeneratorState.length == 0), "gray", "red"
+            ),
             aria_live="polite",
             id="feature-description-counter",
         ),
@@ -95,9 +99,9 @@ def generate_form() -> rx.Component:
                 rx.text_area(
                     id=DESCRIPTION_INPUT,
                     name="feature_description",
-                    default_value=State.description,
-                    key=State.editor_key,
-                    on_change=State.edit_description.debounce(300),
+                    default_value=StoryGeneratorState.description,
+                    key=StoryGeneratorState.editor_key,
+                    on_change=StoryGeneratorState.edit_description.debounce(300),
                     placeholder=PLACEHOLDER,
                     max_length=MAX_DRAFT,
                     rows="7",
@@ -114,8 +118,8 @@ def generate_form() -> rx.Component:
                     rx.icon("sparkles", size=16, aria_hidden="true"),
                     "Generate",
                     type="submit",
-                    loading=State.generating,
-                    disabled=~State.length_ok | ~State.can_write,
+                    loading=StoryGeneratorState.generating,
+                    disabled=~StoryGeneratorState.length_ok | ~StoryGeneratorState.can_write,
                     size="3",
                 ),
                 rx.text(
@@ -130,14 +134,14 @@ def generate_form() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        on_submit=State.generate,
+        on_submit=StoryGeneratorState.generate,
         width="100%",
     )
 
 
 def read_only_notice() -> rx.Component:
     return rx.cond(
-        State.loaded & (State.project_id != "") & ~State.can_write,
+        StoryGeneratorState.loaded & (StoryGeneratorState.project_id != "") & ~StoryGeneratorState.can_write,
         rx.callout(
             "Your role in this project is read-only: you can browse its stories but not generate new ones.",
             icon="lock",
@@ -150,23 +154,28 @@ def read_only_notice() -> rx.Component:
 def progress_panel() -> rx.Component:
     """Stages as they happen; Claude's streamed answer while it writes."""
     return rx.cond(
-        State.generating,
+        StoryGeneratorState.generating,
         rx.card(
             rx.vstack(
                 rx.hstack(rx.spinner(size="2"), rx.heading("Generating…", as_="h2", size="4"), spacing="2"),
                 rx.el.ol(
                     rx.foreach(
-                        State.stages,
+                        StoryGeneratorState.stages,
                         lambda stage: rx.el.li(rx.text(stage, size="2"), list_style="none"),
                     ),
                     aria_live="polite",
                     padding="0",
                     margin="0",
                 ),
-                rx.cond(State.fallback != "", rx.callout(State.fallback, icon="bot", color_scheme="amber")),
                 rx.cond(
-                    State.streamed != "",
-                    rx.box(mono(State.streamed), max_height="14rem", overflow="auto", width="100%"),
+                    StoryGeneratorState.fallback != "",
+                    rx.callout(StoryGeneratorState.fallback, icon="bot", color_scheme="amber"),
+                ),
+                rx.cond(
+                    StoryGeneratorState.streamed != "",
+                    rx.box(
+                        mono(StoryGeneratorState.streamed), max_height="14rem", overflow="auto", width="100%"
+                    ),
                 ),
                 spacing="3",
                 width="100%",
@@ -178,22 +187,24 @@ def progress_panel() -> rx.Component:
 
 
 def result_actions() -> rx.Component:
-    result = State.result
+    result = StoryGeneratorState.result
     return rx.flex(
-        rx.button(rx.icon("check", size=16, aria_hidden="true"), "Save", on_click=State.save_result),
+        rx.button(
+            rx.icon("check", size=16, aria_hidden="true"), "Save", on_click=StoryGeneratorState.save_result
+        ),
         link_button("Edit", "/stories/" + result.story_id, icon="pencil"),
         rx.button(
             rx.icon("refresh-cw", size=16, aria_hidden="true"),
             "Regenerate",
-            on_click=State.regenerate(result.story_id),
-            loading=State.generating,
+            on_click=StoryGeneratorState.regenerate(result.story_id),
+            loading=StoryGeneratorState.generating,
             variant="soft",
             title="Write this story again from the description above; it replaces this draft.",
         ),
         rx.button(
             rx.icon("archive", size=16, aria_hidden="true"),
             "Discard",
-            on_click=State.discard(result.story_id),
+            on_click=StoryGeneratorState.discard(result.story_id),
             variant="soft",
             color_scheme="gray",
         ),
@@ -203,7 +214,7 @@ def result_actions() -> rx.Component:
 
 
 def result_panel() -> rx.Component:
-    result = State.result
+    result = StoryGeneratorState.result
     story = card_section(
         "Generated story",
         rx.flex(
@@ -246,11 +257,11 @@ def result_panel() -> rx.Component:
 
 def typing_similar() -> rx.Component:
     return rx.cond(
-        (State.similar.length() > 0) & (State.result.story_id == ""),
+        (StoryGeneratorState.similar.length() > 0) & (StoryGeneratorState.result.story_id == ""),
         card_section(
-            "Similar stories in " + State.project_name,
+            "Similar stories in " + StoryGeneratorState.project_name,
             rx.text("Check these before generating a duplicate.", size="2", color_scheme="gray"),
-            similar_list(State.similar, ""),
+            similar_list(StoryGeneratorState.similar, ""),
         ),
     )
 
@@ -277,7 +288,7 @@ def form_and_result() -> rx.Component:
     )
 
 
-@template(route="/stories/new", title="New story", on_load=State.load_generator)
+@template(route="/stories/new", title="New story", on_load=StoryGeneratorState.load_generator)
 def new_story() -> rx.Component:
     """Describe a feature, generate Gherkin, then save, edit, regenerate or discard it."""
     return rx.vstack(
@@ -286,12 +297,12 @@ def new_story() -> rx.Component:
             "Describe a feature in plain words; get Gherkin scenarios, checked and scored.",
             link_button("All stories", "/stories", icon="list"),
         ),
-        message_callout(State.error),
+        message_callout(StoryGeneratorState.error),
         notice(),
         rx.cond(
-            State.loaded,
-            rx.cond(State.projects.length() == 0, no_projects(), form_and_result()),
-            loading(State.error),
+            StoryGeneratorState.loaded,
+            rx.cond(StoryGeneratorState.projects.length() == 0, no_projects(), form_and_result()),
+            loading(StoryGeneratorState.error),
         ),
         spacing="4",
         width="100%",

@@ -14,18 +14,19 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import reflex as rx
+from sqlmodel import Session
 
-from autodevhub.auth.sessions import Identity
 from autodevhub.core.errors import ServiceError
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import UserStory
 from autodevhub.stories import queries, service
 from autodevhub.stories.engine.normalize import MAX_LENGTH, MIN_LENGTH, clean
-from autodevhub.stories.ui.detail_view import signed_in, story_projects, summarize
-from autodevhub.stories.ui.rows import ProjectOption, SimilarRow, StorySummary, similar_rows
-from autodevhub.ui.session_state import SessionState
+from autodevhub.stories.ui.detail_view import story_projects, summarize
+from autodevhub.stories.ui.rows import SimilarRow, StorySummary, similar_rows
+from autodevhub.ui.rows import ProjectOption
+from autodevhub.ui.session_state import SessionState, signed_in, signed_in_actor
 
 DRAFT_KEY = "autodevhub.story-draft"
 MAX_DRAFT = 20_000
@@ -188,22 +189,21 @@ class StoryGeneratorState(SessionState):
         if owner is not None:
             self._remember(owner, text)
 
-    async def _run(self, text: str, work: Callable[[Any, Any, Progress, str], UserStory]) -> None:
-        """Run `work(session, identity, progress, ip)` in a thread, showing its progress; then its result."""
+    async def _run(self, text: str, work: Callable[[Session, Actor, Progress], UserStory]) -> None:
+        """Run `work(session, actor, progress)` in a thread, showing its progress; then its result."""
         async with self:
             if self.generating:
                 return
             self.generating, self.stages, self.streamed, self.fallback = True, [], "", ""
             self.error = self.notice = self.notice_href = ""
-            ip = self._client_ip()
         progress = Progress()
 
         def blocking():
             owner, refused = self._service(lambda _session, identity: owner_tag(signed_in(identity)))
             if refused:
                 return None, None, refused
-            story, error = self._service(
-                lambda session, identity: summarize(session, work(session, signed_in(identity), progress, ip))
+            story, error = self._act(
+                lambda session, actor: summarize(session, work(session, signed_in_actor(actor), progress))
             )
             return owner, story, error
 
@@ -240,8 +240,9 @@ class StoryGeneratorState(SessionState):
         async with self:
             project = project if isinstance(project, str) and project else self.project_id
 
-        def work(session, identity, progress, ip):
-            return service.generate_story(session, identity, project, text, ip_address=ip, progress=progress)
+        def work(session, actor, progress):
+            request = service.StoryGenerate.of(project, text)
+            return service.generate_story(session, actor, request, progress=progress)
 
         await self._run(text, work)
 
@@ -252,9 +253,9 @@ class StoryGeneratorState(SessionState):
             text = self.description
         description = text if MIN_LENGTH <= len(clean(text)) <= MAX_LENGTH else None
 
-        def work(session, identity, progress, ip):
+        def work(session, actor, progress):
             return service.regenerate_story(
-                session, identity, story_id, description=description, ip_address=ip, progress=progress
+                session, actor, story_id, description=description, progress=progress
             )
 
         await self._run(text, work)
@@ -275,10 +276,9 @@ class StoryGeneratorState(SessionState):
     @rx.event
     def discard(self, story_id: str):
         """Discard: archive the generated draft (its history stays); the description stays for another try."""
-        ip = self._client_ip()
-        _, error = self._service(
-            lambda session, identity: service.update_story(
-                session, signed_in(identity), story_id, {"status": "archived"}, ip_address=ip
+        _, error = self._act(
+            lambda session, actor: service.update_story(
+                session, signed_in_actor(actor), story_id, {"status": "archived"}
             )
         )
         self.error = error

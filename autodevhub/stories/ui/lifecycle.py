@@ -7,7 +7,8 @@ from typing import Any
 
 from autodevhub.models import StoryStatus
 from autodevhub.stories.service import FLOW, MUST_PARSE
-from autodevhub.stories.ui.rows import STATUS_LABELS, percent, when
+from autodevhub.stories.ui.rows import STATUS_LABELS, percent
+from autodevhub.ui.rows import when
 
 WORKFLOW = ("draft", "approved", "in_progress", "done")
 ORDER = (*WORKFLOW, "archived")

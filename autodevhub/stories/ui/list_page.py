@@ -5,13 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub.stories.ui.components import loading, score_badge, status_badge
-from autodevhub.stories.ui.list_state import ALL
-from autodevhub.stories.ui.list_state import StoriesState as State
-from autodevhub.stories.ui.rows import SORTS, STATUS_LABELS, ProjectOption, StoryRow
+from autodevhub.stories.ui.list_state import ALL, StoriesState
+from autodevhub.stories.ui.rows import SORTS, STATUS_LABELS, StoryRow
 from autodevhub.ui import empty_state, link_button, page_header, template
 from autodevhub.ui.forms import field_label, message_callout
 from autodevhub.ui.navigation import FOCUS_RING
 from autodevhub.ui.pagination import pagination
+from autodevhub.ui.rows import ProjectOption
 
 SORT_LABELS = {
     "newest": "Newest first",
@@ -67,7 +67,7 @@ def filters() -> rx.Component:
                         id="story-search",
                         name="q",
                         type="search",
-                        default_value=State.query,
+                        default_value=StoriesState.query,
                         placeholder="Words in the description or the Gherkin",
                         max_length=200,
                         width="100%",
@@ -79,22 +79,22 @@ def filters() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            on_submit=State.search,
+            on_submit=StoriesState.search,
             flex="2",
             min_width="16rem",
         ),
         choice(
             "Project",
             "story-project-filter",
-            State.project_filter,
-            State.filter_project,
-            [rx.select.item("All projects", value=ALL), rx.foreach(State.projects, project_item)],
+            StoriesState.project_filter,
+            StoriesState.filter_project,
+            [rx.select.item("All projects", value=ALL), rx.foreach(StoriesState.projects, project_item)],
         ),
         choice(
             "Status",
             "story-status-filter",
-            State.status_filter,
-            State.filter_status,
+            StoriesState.status_filter,
+            StoriesState.filter_status,
             [
                 rx.select.item("Any status", value=ALL),
                 *(rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()),
@@ -103,13 +103,15 @@ def filters() -> rx.Component:
         choice(
             "Sort",
             "story-sort",
-            State.sort,
-            State.sort_by,
+            StoriesState.sort,
+            StoriesState.sort_by,
             [rx.select.item(SORT_LABELS[key], value=key) for key in SORTS],
         ),
         rx.cond(
-            State.filtered,
-            rx.button("Clear filters", on_click=State.clear_filters, variant="soft", color_scheme="gray"),
+            StoriesState.filtered,
+            rx.button(
+                "Clear filters", on_click=StoriesState.clear_filters, variant="soft", color_scheme="gray"
+            ),
         ),
         spacing="3",
         wrap="wrap",
@@ -123,14 +125,14 @@ def story_table() -> rx.Component:
         rx.box(
             rx.table.root(
                 rx.table.header(rx.table.row(*(rx.table.column_header_cell(c) for c in COLUMNS))),
-                rx.table.body(rx.foreach(State.stories, story_row)),
+                rx.table.body(rx.foreach(StoriesState.stories, story_row)),
                 variant="surface",
                 width="100%",
             ),
             width="100%",
             overflow_x="auto",
         ),
-        pagination(State, "stories"),
+        pagination(StoriesState, "stories"),
         spacing="3",
         width="100%",
     )
@@ -156,7 +158,7 @@ def no_match() -> rx.Component:
     return rx.vstack(
         rx.icon("search-x", size=24, color=rx.color("gray", 10), aria_hidden="true"),
         rx.text("No story matches these filters.", size="3", weight="medium"),
-        rx.button("Show all stories", on_click=State.clear_filters, variant="soft"),
+        rx.button("Show all stories", on_click=StoriesState.clear_filters, variant="soft"),
         align="center",
         spacing="3",
         padding="2.5rem 1rem",
@@ -166,7 +168,7 @@ def no_match() -> rx.Component:
     )
 
 
-@template(route="/stories", title="Stories", on_load=State.load_stories)
+@template(route="/stories", title="Stories", on_load=StoriesState.load_stories)
 def stories() -> rx.Component:
     """User stories of the caller's projects, newest first unless sorted otherwise."""
     return rx.vstack(
@@ -175,14 +177,14 @@ def stories() -> rx.Component:
             "Gherkin user stories, from first draft to done.",
             link_button("New story", "/stories/new", icon="sparkles", variant="solid"),
         ),
-        message_callout(State.error),
+        message_callout(StoriesState.error),
         rx.cond(
-            State.total > 0,
+            StoriesState.total > 0,
             rx.vstack(filters(), story_table(), spacing="4", width="100%"),
             rx.cond(
-                State.filtered,
+                StoriesState.filtered,
                 rx.vstack(filters(), no_match(), spacing="4", width="100%"),
-                rx.cond(State.loaded, no_stories(), loading(State.error)),
+                rx.cond(StoriesState.loaded, no_stories(), loading(StoriesState.error)),
             ),
         ),
         spacing="4",

@@ -9,9 +9,10 @@ import reflex as rx
 
 from autodevhub.stories import queries
 from autodevhub.stories.ui.detail_view import project_names, story_projects
-from autodevhub.stories.ui.rows import SORTS, STATUS_LABELS, ProjectOption, StoryRow, story_row
+from autodevhub.stories.ui.rows import SORTS, STATUS_LABELS, StoryRow, story_row
 from autodevhub.ui.forms import form_text
 from autodevhub.ui.pagination import PagedState
+from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
 
 ALL = "all"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import datetime
 from typing import Any
 
 from autodevhub.models import UserStory
 from autodevhub.stories.engine.gherkin import ParseResult
+from autodevhub.ui.rows import when
 
 STATUS_LABELS = {
     "draft": "Draft",
@@ -42,13 +42,6 @@ TOKENS = {
 }
 TITLE_LIMIT = 120
 EXCERPT_LIMIT = 120
-
-
-@dataclasses.dataclass(frozen=True)
-class ProjectOption:
-    id: str
-    name: str
-    can_write: bool
 
 
 @dataclasses.dataclass(frozen=True)
@@ -96,11 +89,6 @@ class ParseProblem:
 class GutterLine:
     number: int
     error: bool
-
-
-def when(moment: datetime | str) -> str:
-    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def percent(score: float | None) -> int:

@@ -13,9 +13,10 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from autodevhub.auth import accounts
-from autodevhub.auth.sessions import Identity, identity_of
+from autodevhub.auth.sessions import identity_of
 from autodevhub.core import audit
 from autodevhub.core.errors import InvalidInput
+from autodevhub.core.identity import SYSTEM, Identity
 from autodevhub.integrations.github_data import WorkflowData
 from autodevhub.models import Project, User, UserRole, UserStory, utcnow
 from autodevhub.projects import service as projects
@@ -54,7 +55,8 @@ def _admin(session: Session) -> tuple[Identity, str | None]:
     """The first active admin; with no user at all, a new demo admin with a random password."""
     if session.exec(select(func.count()).select_from(User)).one() == 0:
         password = secrets.token_urlsafe(12)
-        user = accounts.create_user(session, ADMIN_EMAIL, password, role=UserRole.admin)
+        account = accounts.NewAccount(email=ADMIN_EMAIL, password=password, role=UserRole.admin)
+        user = accounts.create_user(session, SYSTEM, account)
         return identity_of(user), password
     query = select(User).where(User.is_active, User.role == UserRole.admin).order_by(col(User.created_at))
     user = session.exec(query).first()
@@ -67,10 +69,12 @@ def load(session: Session, *, now: datetime | None = None) -> DemoResult:
     """Add whatever part of the demo is missing; the caller commits."""
     now = now or utcnow()
     admin, password = _admin(session)
+    actor = SYSTEM.acting_for(admin)  # the demo admin, from no address
     project = session.exec(select(Project).where(Project.name == PROJECT_NAME)).first()
     if project is None:
         description = "Sample data: an online shop's stories and 90 days of GitHub Actions runs."
-        project = projects.create_project(session, admin, {"name": PROJECT_NAME, "description": description})
+        data = projects.ProjectCreate(name=PROJECT_NAME, description=description)
+        project = projects.create_project(session, actor, data)
     new_stories = _stories(session, project, admin)
     workflows = {
         github_id: store.upsert_workflow(
@@ -96,9 +100,7 @@ def load(session: Session, *, now: datetime | None = None) -> DemoResult:
     sync.default_branch, sync.message = "main", "Demo data: no repository is linked."
     if new_runs:
         sync.changed_at = now
-    audit.record(
-        session, "demo.load", "project", project.id, user_id=admin.id, runs=new_runs, stories=new_stories
-    )
+    audit.record(session, actor, "demo.load", "project", project.id, runs=new_runs, stories=new_stories)
     return DemoResult(str(project.id), admin.email, password, new_runs, new_stories)
 
 

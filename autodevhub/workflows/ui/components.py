@@ -8,7 +8,6 @@ from autodevhub.ui import empty_state, link_button
 from autodevhub.workflows.ui.rows import DoraTile, Kpi, Ranked
 from autodevhub.workflows.ui.workflows_state import WorkflowsState
 
-S = WorkflowsState
 CLIPPED = {"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap"}
 CHART_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 BAND_SCHEMES = (("elite", "green"), ("high", "blue"), ("medium", "amber"), ("low", "red"))
@@ -31,7 +30,7 @@ def kpi_card(kpi: Kpi) -> rx.Component:
 
 def kpi_cards() -> rx.Component:
     return rx.grid(
-        rx.foreach(S.kpis, kpi_card),
+        rx.foreach(WorkflowsState.kpis, kpi_card),
         columns=rx.breakpoints(initial="2", sm="3", lg="5"),
         spacing="3",
         width="100%",
@@ -77,7 +76,7 @@ def dora_section() -> rx.Component:
             wrap="wrap",
         ),
         rx.grid(
-            rx.foreach(S.dora, dora_tile),
+            rx.foreach(WorkflowsState.dora, dora_tile),
             columns=rx.breakpoints(initial="1", xs="2", lg="4"),
             spacing="3",
             width="100%",
@@ -108,10 +107,14 @@ def chart_card(title: str, description: str, figure) -> rx.Component:
 
 def charts() -> rx.Component:
     return rx.vstack(
-        chart_card("Runs per day", "Stacked by conclusion", S.runs_chart),
+        chart_card("Runs per day", "Stacked by conclusion", WorkflowsState.runs_chart),
         rx.grid(
-            chart_card("Run duration", "Median (p50) and 95th percentile per day", S.duration_chart),
-            chart_card("Success rate per workflow", "Successful of completed runs", S.success_chart),
+            chart_card(
+                "Run duration", "Median (p50) and 95th percentile per day", WorkflowsState.duration_chart
+            ),
+            chart_card(
+                "Success rate per workflow", "Successful of completed runs", WorkflowsState.success_chart
+            ),
             columns=rx.breakpoints(initial="1", lg="2"),
             spacing="3",
             width="100%",
@@ -171,13 +174,20 @@ def ranked_card(title: str, icon: str, items, scheme: str, unit: str, empty: str
 def ranked_lists() -> rx.Component:
     return rx.grid(
         ranked_card(
-            "Most failing workflows", "octagon-x", S.failing_workflows, "red", "failed", "No failed runs."
+            "Most failing workflows",
+            "octagon-x",
+            WorkflowsState.failing_workflows,
+            "red",
+            "failed",
+            "No failed runs.",
         ),
-        ranked_card("Most failing jobs", "circle-x", S.failing_jobs, "red", "failed", "No failed jobs."),
+        ranked_card(
+            "Most failing jobs", "circle-x", WorkflowsState.failing_jobs, "red", "failed", "No failed jobs."
+        ),
         ranked_card(
             "Flaky jobs",
             "shuffle",
-            S.flaky_jobs,
+            WorkflowsState.flaky_jobs,
             "amber",
             "commits",
             "No job failed, then passed on a re-run.",
@@ -191,7 +201,11 @@ def ranked_lists() -> rx.Component:
 def no_runs_in_window() -> rx.Component:
     return rx.callout(
         rx.text(
-            "No runs in the last ", S.window, " days", rx.cond(S.filtered, " match these filters", ""), "."
+            "No runs in the last ",
+            WorkflowsState.window,
+            " days",
+            rx.cond(WorkflowsState.filtered, " match these filters", ""),
+            ".",
         ),
         icon="info",
         color_scheme="gray",
@@ -216,7 +230,7 @@ def no_projects() -> rx.Component:
 def no_history() -> rx.Component:
     """A project without any run: how to link a repository, sync it, or try the demo."""
     return rx.cond(
-        S.repo != "",
+        WorkflowsState.repo != "",
         empty_state(
             "refresh-ccw",
             "No runs synced yet",
@@ -235,6 +249,6 @@ def no_history() -> rx.Component:
                 "Open the project's settings and set its GitHub repository (owner/name).",
                 "Or run “autodevhub demo” on the server to explore this page with sample data.",
             ),
-            action=link_button("Project settings", "/settings/projects/" + S.project_id),
+            action=link_button("Project settings", "/settings/projects/" + WorkflowsState.project_id),
         ),
     )

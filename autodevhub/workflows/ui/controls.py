@@ -9,8 +9,6 @@ from autodevhub.workflows.ui.components import CLIPPED
 from autodevhub.workflows.ui.rows import Option
 from autodevhub.workflows.ui.workflows_state import ALL, WorkflowsState
 
-S = WorkflowsState
-
 
 def picker(label: str, field_id: str, value, on_change, *items: rx.Component) -> rx.Component:
     """A labelled select (the label names the trigger button for screen readers and tests)."""
@@ -46,16 +44,16 @@ def toolbar() -> rx.Component:
     project = picker(
         "Project",
         "wf-project",
-        S.project_id,
-        S.select_project,
-        rx.foreach(S.projects, lambda p: rx.select.item(p.name, value=p.id)),
+        WorkflowsState.project_id,
+        WorkflowsState.select_project,
+        rx.foreach(WorkflowsState.projects, lambda p: rx.select.item(p.name, value=p.id)),
     )
     window = rx.vstack(
         rx.text("Window", size="2", weight="medium", as_="div"),
         rx.segmented_control.root(
             *(rx.segmented_control.item(f"{days} days", value=days) for days in ("7", "30", "90")),
-            value=S.window,
-            on_change=S.choose_window,
+            value=WorkflowsState.window,
+            on_change=WorkflowsState.choose_window,
             aria_label="Time window",
             width=rx.breakpoints(initial="100%", md="auto"),
         ),
@@ -66,26 +64,26 @@ def toolbar() -> rx.Component:
         picker(
             "Workflow",
             "wf-filter-workflow",
-            any_or(S.workflow_filter),
-            S.filter_workflow,
+            any_or(WorkflowsState.workflow_filter),
+            WorkflowsState.filter_workflow,
             rx.select.item("All workflows", value=ALL),
-            rx.foreach(S.workflow_options, option_item),
+            rx.foreach(WorkflowsState.workflow_options, option_item),
         ),
         picker(
             "Branch",
             "wf-filter-branch",
-            any_or(S.branch_filter),
-            S.filter_branch,
+            any_or(WorkflowsState.branch_filter),
+            WorkflowsState.filter_branch,
             rx.select.item("All branches", value=ALL),
-            rx.foreach(S.branch_options, text_item),
+            rx.foreach(WorkflowsState.branch_options, text_item),
         ),
         picker(
             "Event",
             "wf-filter-event",
-            any_or(S.event_filter),
-            S.filter_event,
+            any_or(WorkflowsState.event_filter),
+            WorkflowsState.filter_event,
             rx.select.item("All events", value=ALL),
-            rx.foreach(S.event_options, text_item),
+            rx.foreach(WorkflowsState.event_options, text_item),
         ),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="3",
@@ -104,16 +102,16 @@ def toolbar() -> rx.Component:
             filters,
             rx.hstack(
                 rx.cond(
-                    S.loading,
+                    WorkflowsState.loading,
                     rx.hstack(rx.spinner(size="1"), rx.text("Updating…", size="1"), spacing="2"),
                     rx.text("Charts, KPIs and runs follow the window and filters.", size="1"),
                 ),
                 rx.cond(
-                    S.filtered,
+                    WorkflowsState.filtered,
                     rx.button(
                         rx.icon("x", size=14, aria_hidden="true"),
                         "Clear filters",
-                        on_click=S.clear_filters,
+                        on_click=WorkflowsState.clear_filters,
                         variant="ghost",
                         size="1",
                     ),
@@ -133,7 +131,7 @@ def toolbar() -> rx.Component:
 
 def live_badge() -> rx.Component:
     return rx.cond(
-        S.live,
+        WorkflowsState.live,
         rx.badge(
             rx.box(width="0.5rem", height="0.5rem", border_radius="9999px", background=rx.color("green", 9)),
             "Live",
@@ -145,7 +143,7 @@ def live_badge() -> rx.Component:
         rx.button(
             rx.icon("refresh-cw", size=14, aria_hidden="true"),
             "Refresh",
-            on_click=[S.refresh, S.watch],
+            on_click=[WorkflowsState.refresh, WorkflowsState.watch],
             variant="ghost",
             size="1",
         ),
@@ -155,8 +153,8 @@ def live_badge() -> rx.Component:
 def sync_bar() -> rx.Component:
     """Repository, last successful sync, live status and 'Sync now' with its progress."""
     last = rx.cond(
-        S.last_synced_at != "",
-        rx.text("Last synced ", rx.moment(S.last_synced_at, from_now=True), size="2"),
+        WorkflowsState.last_synced_at != "",
+        rx.text("Last synced ", rx.moment(WorkflowsState.last_synced_at, from_now=True), size="2"),
         rx.text("Never synced", size="2"),
     )
     return rx.vstack(
@@ -164,8 +162,8 @@ def sync_bar() -> rx.Component:
             rx.hstack(
                 rx.icon("folder-git-2", size=16, aria_hidden="true"),
                 rx.cond(
-                    S.repo != "",
-                    rx.code(S.repo, variant="ghost", **CLIPPED),
+                    WorkflowsState.repo != "",
+                    rx.code(WorkflowsState.repo, variant="ghost", **CLIPPED),
                     rx.text("No repository linked", size="2"),
                 ),
                 rx.text("·", aria_hidden="true"),
@@ -179,12 +177,12 @@ def sync_bar() -> rx.Component:
             rx.hstack(
                 live_badge(),
                 rx.cond(
-                    S.can_run & (S.repo != ""),
+                    WorkflowsState.can_run & (WorkflowsState.repo != ""),
                     rx.button(
                         rx.icon("refresh-ccw", size=14, aria_hidden="true"),
-                        rx.cond(S.syncing, "Syncing…", "Sync now"),
-                        on_click=S.sync_now,
-                        loading=S.syncing,
+                        rx.cond(WorkflowsState.syncing, "Syncing…", "Sync now"),
+                        on_click=WorkflowsState.sync_now,
+                        loading=WorkflowsState.syncing,
                         variant="soft",
                         size="2",
                     ),
@@ -199,10 +197,10 @@ def sync_bar() -> rx.Component:
             width="100%",
         ),
         rx.match(
-            S.sync_state,
-            ("running", sync_note("loader", S.sync_message, "blue")),
-            ("delayed", sync_note("clock", S.sync_message, "amber")),
-            ("failed", sync_note("triangle-alert", S.sync_message, "red")),
+            WorkflowsState.sync_state,
+            ("running", sync_note("loader", WorkflowsState.sync_message, "blue")),
+            ("delayed", sync_note("clock", WorkflowsState.sync_message, "amber")),
+            ("failed", sync_note("triangle-alert", WorkflowsState.sync_message, "red")),
             rx.fragment(),
         ),
         spacing="2",

@@ -9,8 +9,6 @@ from autodevhub.workflows.ui.rows import InputField
 from autodevhub.workflows.ui.run_actions import INPUT_PREFIX
 from autodevhub.workflows.ui.workflows_state import WorkflowsState
 
-S = WorkflowsState
-
 
 def workflow_picker() -> rx.Component:
     return rx.vstack(
@@ -18,12 +16,12 @@ def workflow_picker() -> rx.Component:
         rx.select.root(
             rx.select.trigger(id="dispatch-workflow", width="100%"),
             rx.select.content(
-                rx.foreach(S.dispatchable, lambda w: rx.select.item(w.label, value=w.value)),
+                rx.foreach(WorkflowsState.dispatchable, lambda w: rx.select.item(w.label, value=w.value)),
                 position="popper",
             ),
             name="workflow_id",
-            value=S.dispatch_choice,
-            on_change=S.choose_dispatch_workflow,
+            value=WorkflowsState.dispatch_choice,
+            on_change=WorkflowsState.choose_dispatch_workflow,
         ),
         spacing="1",
         width="100%",
@@ -78,7 +76,7 @@ def dispatch_form() -> rx.Component:
                 rx.input(
                     id="dispatch-ref",
                     name="ref",
-                    default_value=S.dispatch_ref,
+                    default_value=WorkflowsState.dispatch_ref,
                     required=True,
                     max_length=255,
                     width="100%",
@@ -86,15 +84,15 @@ def dispatch_form() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.foreach(S.dispatch_fields, input_field),
-            message_callout(S.dispatch_error),
+            rx.foreach(WorkflowsState.dispatch_fields, input_field),
+            message_callout(WorkflowsState.dispatch_error),
             rx.flex(
                 rx.dialog.close(rx.button("Cancel", type="button", variant="soft", color_scheme="gray")),
                 rx.button(
                     rx.icon("play", size=14, aria_hidden="true"),
                     "Run workflow",
                     type="submit",
-                    loading=S.acting,
+                    loading=WorkflowsState.acting,
                 ),
                 spacing="3",
                 justify="end",
@@ -103,8 +101,9 @@ def dispatch_form() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        key=S.dispatch_choice,  # a fresh form, with the new workflow's defaults, for each workflow
-        on_submit=S.dispatch_workflow,
+        # A fresh form, with the new workflow's defaults, for each workflow.
+        key=WorkflowsState.dispatch_choice,
+        on_submit=WorkflowsState.dispatch_workflow,
         reset_on_submit=False,
         width="100%",
     )
@@ -113,7 +112,7 @@ def dispatch_form() -> rx.Component:
 def run_workflow_dialog() -> rx.Component:
     """Shown to maintainers and up when the project has a repository and a workflow_dispatch workflow."""
     return rx.cond(
-        S.can_run & (S.repo != "") & (S.dispatchable.length() > 0),
+        WorkflowsState.can_run & (WorkflowsState.repo != "") & (WorkflowsState.dispatchable.length() > 0),
         rx.dialog.root(
             rx.dialog.trigger(rx.button(rx.icon("play", size=16, aria_hidden="true"), "Run workflow")),
             rx.dialog.content(
@@ -127,7 +126,7 @@ def run_workflow_dialog() -> rx.Component:
                 dispatch_form(),
                 max_width="32rem",
             ),
-            open=S.dispatch_open,
-            on_open_change=S.open_dispatch,
+            open=WorkflowsState.dispatch_open,
+            on_open_change=WorkflowsState.open_dispatch,
         ),
     )

@@ -45,12 +45,6 @@ INPUT_KINDS = ("string", "boolean", "choice", "number", "environment")
 
 
 @dataclasses.dataclass(frozen=True)
-class ProjectOption:
-    id: str
-    name: str
-
-
-@dataclasses.dataclass(frozen=True)
 class Option:
     value: str
     label: str

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import reflex as rx
 from sqlmodel import Session
 
-from autodevhub.auth.sessions import Identity
-from autodevhub.core.errors import NotAuthenticated
+from autodevhub.core.identity import Actor, Identity
 from autodevhub.ui.forms import form_text
+from autodevhub.ui.session_state import signed_in, signed_in_actor
 from autodevhub.workflows import actions
 from autodevhub.workflows.ui.rows import InputField, Option
 
@@ -53,12 +53,19 @@ class RunActions(rx.State, mixin=True):
         """`_service(action)` for a signed-in user, in a worker thread: GitHub and large queries never
         block the event loop. Signed-out callers hear "sign in" before any id is looked up."""
 
-        def signed_in(session: Session, identity: Identity | None) -> T:
-            if identity is None:
-                raise NotAuthenticated("Sign in to continue.")
-            return action(session, identity)
+        def as_user(session: Session, identity: Identity | None) -> T:
+            return action(session, signed_in(identity))
 
-        return await asyncio.to_thread(self._service, signed_in)  # type: ignore[attr-defined]
+        return await asyncio.to_thread(self._service, as_user)  # type: ignore[attr-defined]
+
+    async def _call_write(self, action: Callable[[Session, Actor], T]) -> tuple[T | None, str]:
+        """`_call` for writes: `action(session, actor)` through SessionState._act, so the audit log gets
+        the caller's address and browser. Signed-out callers hear "sign in" before any id is looked up."""
+
+        def as_user(session: Session, actor: Actor) -> T:
+            return action(session, signed_in_actor(actor))
+
+        return await asyncio.to_thread(self._act, as_user)  # type: ignore[attr-defined]
 
     def _choose(self, workflow_id: str) -> None:
         self.dispatch_choice = workflow_id
@@ -92,10 +99,10 @@ class RunActions(rx.State, mixin=True):
         async with self:
             if self.acting:
                 return
-            self.acting, ip = True, self._client_ip()  # type: ignore[attr-defined]
-        _, error = await self._call(
-            lambda session, identity: actions.dispatch(
-                session, identity, workflow_id, ref, inputs, ip_address=ip
+            self.acting = True
+        _, error = await self._call_write(
+            lambda session, actor: actions.dispatch(
+                session, actor, workflow_id, actions.DispatchRequest.of(ref, inputs)
             )
         )
         async with self:
@@ -104,14 +111,14 @@ class RunActions(rx.State, mixin=True):
                 self.dispatch_open = False
                 self.notice = f"Run requested on {ref}. It shows up here as soon as GitHub starts it."
 
-    async def _act(self, action: Callable[..., None], execution_id: object, success: str) -> None:
+    async def _run_action(
+        self, action: Callable[[Session, Actor, str], None], execution_id: str, success: str
+    ) -> None:
         async with self:
             if self.acting:
                 return
-            self.acting, ip = True, self._client_ip()  # type: ignore[attr-defined]
-        _, error = await self._call(
-            lambda session, identity: action(session, identity, execution_id, ip_address=ip)
-        )
+            self.acting = True
+        _, error = await self._call_write(lambda session, actor: action(session, actor, execution_id))
         async with self:
             self.acting = False
             self.error, self.notice = (error, "") if error else ("", success)
@@ -119,9 +126,9 @@ class RunActions(rx.State, mixin=True):
     @rx.event(background=True)
     async def rerun_failed_jobs(self, execution_id: str):
         """Maintainers and up: ask GitHub to run the failed jobs of a run again."""
-        await self._act(actions.rerun_failed, execution_id, "Re-run of the failed jobs requested.")
+        await self._run_action(actions.rerun_failed, execution_id, "Re-run of the failed jobs requested.")
 
     @rx.event(background=True)
     async def cancel_run(self, execution_id: str):
         """Maintainers and up: ask GitHub to cancel a queued or running run."""
-        await self._act(actions.cancel, execution_id, "Cancellation requested.")
+        await self._run_action(actions.cancel, execution_id, "Cancellation requested.")

@@ -14,7 +14,6 @@ from autodevhub.workflows.ui.components import CLIPPED
 from autodevhub.workflows.ui.rows import RunRow
 from autodevhub.workflows.ui.workflows_state import WorkflowsState
 
-S = WorkflowsState
 # tone -> (badge colour, icon)
 TONES = {
     "success": ("green", "circle-check"),
@@ -72,25 +71,25 @@ def run_actions(run: RunRow) -> rx.Component:
             ),
         ),
         rx.cond(
-            S.can_run & (S.repo != "") & run.can_rerun,
+            WorkflowsState.can_run & (WorkflowsState.repo != "") & run.can_rerun,
             confirm_action(
                 "Re-run failed",
                 "rotate-ccw",
                 "Re-run failed jobs?",
                 rx.fragment("GitHub runs the failed jobs of ", name, " again."),
                 "Re-run failed jobs",
-                S.rerun_failed_jobs(run.id),
+                WorkflowsState.rerun_failed_jobs(run.id),
             ),
         ),
         rx.cond(
-            S.can_run & (S.repo != "") & run.can_cancel,
+            WorkflowsState.can_run & (WorkflowsState.repo != "") & run.can_cancel,
             confirm_action(
                 "Cancel",
                 "circle-stop",
                 "Cancel this run?",
                 rx.fragment("GitHub stops ", name, ". Jobs still running are cancelled."),
                 "Cancel run",
-                S.cancel_run(run.id),
+                WorkflowsState.cancel_run(run.id),
             ),
         ),
         spacing="2",
@@ -141,13 +140,20 @@ def runs_table() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.heading("Runs", as_="h2", size="4"),
-                rx.text(S.total, " in the last ", S.window, " days", size="2", color_scheme="gray"),
+                rx.text(
+                    WorkflowsState.total,
+                    " in the last ",
+                    WorkflowsState.window,
+                    " days",
+                    size="2",
+                    color_scheme="gray",
+                ),
                 align="baseline",
                 spacing="3",
                 wrap="wrap",
             ),
             rx.cond(
-                S.total > 0,
+                WorkflowsState.total > 0,
                 rx.box(
                     rx.table.root(
                         rx.table.header(
@@ -155,7 +161,7 @@ def runs_table() -> rx.Component:
                                 *(rx.table.column_header_cell(c, white_space="nowrap") for c in COLUMNS)
                             )
                         ),
-                        rx.table.body(rx.foreach(S.runs, run_row)),
+                        rx.table.body(rx.foreach(WorkflowsState.runs, run_row)),
                         variant="ghost",
                         size="1",
                         width="100%",
@@ -169,7 +175,7 @@ def runs_table() -> rx.Component:
                 ),
                 rx.text("No runs match the window and filters.", size="2", color_scheme="gray"),
             ),
-            pagination(S, "runs"),
+            pagination(WorkflowsState, "runs"),
             spacing="3",
             width="100%",
         ),

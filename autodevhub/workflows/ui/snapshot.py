@@ -13,15 +13,15 @@ from sqlmodel import Session
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
-from autodevhub.auth.sessions import Identity
+from autodevhub.core.identity import Identity
 from autodevhub.projects import service as projects
+from autodevhub.ui.rows import ProjectOption
 from autodevhub.workflows import service
 from autodevhub.workflows.ui.rows import (
     DoraTile,
     InputField,
     Kpi,
     Option,
-    ProjectOption,
     Ranked,
     RunRow,
     dora_tiles,

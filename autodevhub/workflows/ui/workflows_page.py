@@ -20,8 +20,6 @@ from autodevhub.workflows.ui.dispatch_dialog import run_workflow_dialog
 from autodevhub.workflows.ui.runs_table import runs_table
 from autodevhub.workflows.ui.workflows_state import ROUTE, WorkflowsState
 
-S = WorkflowsState
-
 
 def skeleton() -> rx.Component:
     """The page's shape while the first load runs."""
@@ -45,16 +43,16 @@ def metrics() -> rx.Component:
     return rx.vstack(
         kpi_cards(),
         rx.cond(
-            S.has_runs,
+            WorkflowsState.has_runs,
             rx.fragment(dora_section(), charts(), ranked_lists()),
             no_runs_in_window(),
         ),
         runs_table(),
         spacing="5",
         width="100%",
-        opacity=rx.cond(S.loading, "0.6", "1"),
+        opacity=rx.cond(WorkflowsState.loading, "0.6", "1"),
         transition="opacity 0.2s",
-        aria_busy=S.loading,
+        aria_busy=WorkflowsState.loading,
     )
 
 
@@ -62,8 +60,8 @@ def project_view() -> rx.Component:
     return rx.vstack(
         toolbar(),
         sync_bar(),
-        feedback(S.error, S.notice),
-        rx.cond(S.has_history, metrics(), no_history()),
+        feedback(WorkflowsState.error, WorkflowsState.notice),
+        rx.cond(WorkflowsState.has_history, metrics(), no_history()),
         spacing="4",
         width="100%",
     )
@@ -75,13 +73,15 @@ def workflows() -> rx.Component:
     return rx.box(
         page_header("Workflows", "GitHub Actions runs, CI health and DORA metrics.", run_workflow_dialog()),
         rx.cond(
-            S.loaded,
+            WorkflowsState.loaded,
             rx.cond(
-                S.project_id != "", project_view(), rx.vstack(feedback(S.error), no_projects(), width="100%")
+                WorkflowsState.project_id != "",
+                project_view(),
+                rx.vstack(feedback(WorkflowsState.error), no_projects(), width="100%"),
             ),
             rx.cond(
-                S.error != "",
-                refusal_panel("Workflows are unavailable", S.error, "triangle-alert"),
+                WorkflowsState.error != "",
+                refusal_panel("Workflows are unavailable", WorkflowsState.error, "triangle-alert"),
                 skeleton(),
             ),
         ),

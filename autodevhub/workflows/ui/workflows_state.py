@@ -19,10 +19,11 @@ from reflex_base.registry import RegistrationContext
 
 from autodevhub.models import utcnow
 from autodevhub.ui.pagination import PagedState
+from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
 from autodevhub.workflows import actions, service
 from autodevhub.workflows.ui import snapshot as view
-from autodevhub.workflows.ui.rows import DoraTile, Kpi, Option, ProjectOption, Ranked, RunRow, utc_iso
+from autodevhub.workflows.ui.rows import DoraTile, Kpi, Option, Ranked, RunRow, utc_iso
 from autodevhub.workflows.ui.run_actions import RunActions
 
 ROUTE = "/workflows"
@@ -38,12 +39,23 @@ EMPTY_FIGURE = go.Figure(layout={"template": None})
 
 
 async def tab_connected(token: str) -> bool:
-    """Whether the browser tab with this client token still has its websocket open (on any worker)."""
+    """Whether the browser tab with this client token still has its websocket open (on any worker).
+
+    Reflex 0.10 has no public way to ask this, so this is the one place that reads its private
+    `EventNamespace._token_manager` and calls its `is_token_connected` (what Reflex's own shared states
+    use: with Redis it also sees, and re-checks, the sockets of the other workers; the public
+    `token_to_sid` mapping does not re-check them). If a Reflex upgrade renames these it answers False,
+    so the live-refresh and sync-follow loops stop instead of failing; the page still loads.
+    """
     try:
         namespace = RegistrationContext.get().app.event_namespace
     except (LookupError, RuntimeError):  # no running app (an in-process test)
         return False
-    return namespace is not None and await namespace._token_manager.is_token_connected(token)
+    try:
+        is_token_connected = namespace._token_manager.is_token_connected  # None namespace: AttributeError
+    except AttributeError:
+        return False
+    return await is_token_connected(token)
 
 
 def sync_finished(status: dict[str, Any], asked: datetime) -> bool:
@@ -238,10 +250,10 @@ class WorkflowsState(RunActions, PagedState, SessionState):
         async with self:
             if self.syncing:
                 return
-            self.syncing, project, ip = True, self.project_id, self._client_ip()
+            self.syncing, project = True, self.project_id
         token, asked = self.router.session.client_token, utcnow()
-        _, error = await self._call(
-            lambda session, identity: actions.request_sync(session, identity, project, ip_address=ip)
+        _, error = await self._call_write(
+            lambda session, actor: actions.request_sync(session, actor, project)
         )
         async with self:
             self.syncing, self.error = not error, error

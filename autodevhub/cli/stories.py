@@ -1,0 +1,45 @@
+"""`autodevhub story`: Gherkin user stories."""
+
+from __future__ import annotations
+
+import click
+from sqlmodel import select
+
+from autodevhub.cli.app import main
+from autodevhub.cli.common import actor_for, run_service
+
+
+@main.group()
+def story() -> None:
+    """Gherkin user stories."""
+
+
+@story.command("generate")
+@click.argument("text")
+@click.option("--project", "project_name", required=True, help="The project's name.")
+@click.option("--json", "as_json", is_flag=True, help="Print the story as JSON (as the API answers).")
+@click.option("--as", "email", default=None, help="Act as this account (default: the first admin).")
+def story_generate(text: str, project_name: str, as_json: bool, email: str | None) -> None:
+    """Generate a story from TEXT, a feature description, and print its Gherkin."""
+    import json
+
+    from sqlmodel import func
+
+    from autodevhub.models import Project
+    from autodevhub.stories import service
+
+    def generate(session):
+        project = session.exec(
+            select(Project).where(func.lower(Project.name) == project_name.strip().lower())
+        ).first()
+        if project is None:
+            raise click.ClickException(f"No project named {project_name!r}.")
+        actor = actor_for(session, email)
+        request = service.StoryGenerate.of(project.id, text)
+        return service.story_public(service.generate_story(session, actor, request))
+
+    story_json = run_service(generate)
+    fallback = story_json["metadata"].get("fallback")
+    if fallback:
+        click.echo(f"note: {fallback['message']}", err=True)
+    click.echo(json.dumps(story_json, indent=2) if as_json else story_json["gherkin_output"].rstrip("\n"))

@@ -1,0 +1,14 @@
+"""The composition root: every feature hands core its jobs and gauges here (core never lists features).
+
+The app, `autodevhub worker` and the CLI call `register()` once before they run jobs or serve /metrics.
+"""
+
+import functools
+
+from autodevhub.workflows import startup as workflows
+
+
+@functools.cache
+def register() -> None:
+    """Register every feature's jobs and gauges, once per process."""
+    workflows.register()
