@@ -37,7 +37,7 @@ def require(identity: Identity | None, permission: Permission) -> Identity:
 
 
 def require_project(
-    session: Session, identity: Identity | None, permission: Permission, project_id: object
+    session: Session, identity: Identity | None, permission: Permission, project_id: uuid.UUID | str
 ) -> Project:
     """The project, if the caller's project role (or admin role) grants `permission` on it."""
     if identity is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import uuid
 
 from sqlmodel import Session
 
@@ -24,7 +25,7 @@ class ProjectDetail:
     can_manage_members: bool
 
 
-def project_detail(session: Session, identity: Identity | None, project_id: object) -> ProjectDetail:
+def project_detail(session: Session, identity: Identity | None, project_id: uuid.UUID | str) -> ProjectDetail:
     """NotAuthenticated, NotFound or Forbidden unless the caller may read the project."""
     project = service.get_project(session, identity, project_id)
     assert identity is not None  # get_project refused anonymous callers

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlmodel import Session, col, func, select
 
 from autodevhub.auth.guard import parse_id, require_project
@@ -20,7 +22,7 @@ def _role(value: object) -> ProjectRole:
 
 
 def list_members(
-    session: Session, identity: Identity | None, project_id: object
+    session: Session, identity: Identity | None, project_id: uuid.UUID | str
 ) -> list[tuple[ProjectMember, User]]:
     project = require_project(session, identity, Permission.PROJECT_READ, project_id)
     query = (
@@ -33,7 +35,7 @@ def list_members(
 
 
 def add_member(
-    session: Session, actor: Actor, project_id: object, email: object, role: object
+    session: Session, actor: Actor, project_id: uuid.UUID | str, email: object, role: object
 ) -> ProjectMember:
     project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     new_role = _role(role)
@@ -50,7 +52,7 @@ def add_member(
 
 
 def change_member_role(
-    session: Session, actor: Actor, project_id: object, user_id: object, role: object
+    session: Session, actor: Actor, project_id: uuid.UUID | str, user_id: uuid.UUID | str, role: object
 ) -> ProjectMember:
     project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     new_role = _role(role)
@@ -72,7 +74,9 @@ def change_member_role(
     return member
 
 
-def remove_member(session: Session, actor: Actor, project_id: object, user_id: object) -> None:
+def remove_member(
+    session: Session, actor: Actor, project_id: uuid.UUID | str, user_id: uuid.UUID | str
+) -> None:
     project = require_project(session, actor.identity, Permission.MEMBERS_MANAGE, project_id)
     member = _existing(session, project.id, user_id)
     if member.role is ProjectRole.owner:
@@ -88,7 +92,7 @@ def _membership(session: Session, project_id, user_id) -> ProjectMember | None:
     return session.exec(query).first()
 
 
-def _existing(session: Session, project_id, user_id: object) -> ProjectMember:
+def _existing(session: Session, project_id, user_id: uuid.UUID | str) -> ProjectMember:
     member = _membership(session, project_id, parse_id(user_id, "Member"))
     if member is None:
         raise NotFound("Member not found.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Mapping
 from typing import Annotated, Self
 
@@ -128,11 +129,13 @@ def visible_projects(
     return list(rows), total
 
 
-def get_project(session: Session, identity: Identity | None, project_id: object) -> Project:
+def get_project(session: Session, identity: Identity | None, project_id: uuid.UUID | str) -> Project:
     return require_project(session, identity, Permission.PROJECT_READ, project_id)
 
 
-def update_project(session: Session, actor: Actor, project_id: object, data: ProjectUpdate) -> Project:
+def update_project(
+    session: Session, actor: Actor, project_id: uuid.UUID | str, data: ProjectUpdate
+) -> Project:
     """The fields `data` was given (others stay); audited only when something changed."""
     project = require_project(session, actor.identity, Permission.PROJECT_UPDATE, project_id)
     values = data.model_dump(include=set(EDITABLE), exclude_unset=True)
@@ -148,7 +151,7 @@ def update_project(session: Session, actor: Actor, project_id: object, data: Pro
     return project
 
 
-def delete_project(session: Session, actor: Actor, project_id: object) -> None:
+def delete_project(session: Session, actor: Actor, project_id: uuid.UUID | str) -> None:
     project = require_project(session, actor.identity, Permission.PROJECT_DELETE, project_id)
     audit.record(session, actor, "project.delete", "project", project.id, name=project.name)
     session.delete(project)

@@ -18,11 +18,6 @@ Limit = Annotated[int, Query(ge=1, le=200)]
 Offset = Annotated[int, Query(ge=0)]
 
 
-class StoryUpdate(BaseModel):
-    gherkin_output: str | None = None
-    status: StoryStatus | None = None
-
-
 class StoryPublic(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
@@ -74,10 +69,9 @@ def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession
 
 @router.patch("/{story_id}", response_model=StoryPublic)
 def update_story(
-    story_id: uuid.UUID, body: StoryUpdate, actor: CurrentActor, session: DbSession
+    story_id: uuid.UUID, body: service.StoryUpdate, actor: CurrentActor, session: DbSession
 ) -> StoryPublic:
-    fields = body.model_dump(exclude_unset=True, exclude_none=True)
-    return _public(service.update_story(session, actor, story_id, fields))
+    return _public(service.update_story(session, actor, story_id, body))
 
 
 @router.delete("/{story_id}", status_code=204)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 from sqlmodel import Session, col, func, or_, select
@@ -35,8 +36,8 @@ def list_stories(
     session: Session,
     identity: Identity | None,
     *,
-    project_id: object = None,
-    status: object = None,
+    project_id: uuid.UUID | str | None = None,
+    status: str | None = None,
     q: str | None = None,
     sort: str = "-created_at",
     limit: int = 50,
@@ -75,11 +76,11 @@ def list_stories(
     return list(rows), total
 
 
-def get_story(session: Session, identity: Identity | None, story_id: object) -> UserStory:
+def get_story(session: Session, identity: Identity | None, story_id: uuid.UUID | str) -> UserStory:
     return load_story(session, identity, story_id, Permission.STORY_READ)
 
 
-def feature_file(session: Session, identity: Identity | None, story_id: object) -> tuple[str, str]:
+def feature_file(session: Session, identity: Identity | None, story_id: uuid.UUID | str) -> tuple[str, str]:
     """(file name, text) of the story's .feature file, named after its Feature."""
     story = get_story(session, identity, story_id)
     name = check(story.gherkin_output).feature or "story"
@@ -88,7 +89,9 @@ def feature_file(session: Session, identity: Identity | None, story_id: object) 
     return f"{slug}.feature", text
 
 
-def story_history(session: Session, identity: Identity | None, story_id: object) -> list[dict[str, Any]]:
+def story_history(
+    session: Session, identity: Identity | None, story_id: uuid.UUID | str
+) -> list[dict[str, Any]]:
     """The story's audit entries, oldest first: who did what, when."""
     story = get_story(session, identity, story_id)
     query = (
@@ -110,7 +113,7 @@ def story_history(session: Session, identity: Identity | None, story_id: object)
 
 
 def similar_for(
-    session: Session, identity: Identity | None, project_id: object, text: str, *, limit: int = 5
+    session: Session, identity: Identity | None, project_id: uuid.UUID | str, text: str, *, limit: int = 5
 ) -> list[dict[str, Any]]:
     """Stories of the project resembling a description being typed (nothing below the minimum length)."""
     project = require_project(session, identity, Permission.STORY_READ, project_id)

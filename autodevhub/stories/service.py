@@ -14,7 +14,7 @@ import time
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
 
 from autodevhub.auth.guard import parse_id, require_project
@@ -61,6 +61,22 @@ class StoryGenerate(BaseModel):
                 if bad_project
                 else f"The feature description must be text, {limits}."
             ) from None
+
+
+class StoryUpdate(BaseModel):
+    """An edit: new Gherkin and/or a new status (None keeps it); the API's body, built by the dashboard."""
+
+    gherkin_output: str | None = Field(default=None, max_length=MAX_GHERKIN)
+    status: StoryStatus | None = None
+
+    @classmethod
+    def of(cls, *, gherkin_output: object = None, status: object = None) -> StoryUpdate:
+        """The edit from untrusted input: InvalidInput naming what is wrong."""
+        if gherkin_output is not None and (
+            not isinstance(gherkin_output, str) or len(gherkin_output) > MAX_GHERKIN
+        ):
+            raise InvalidInput(f"The Gherkin must be text of at most {MAX_GHERKIN:,} characters.")
+        return cls(gherkin_output=gherkin_output, status=None if status is None else _status(status))
 
 
 def story_public(story: UserStory) -> dict[str, Any]:
@@ -240,19 +256,17 @@ def _status(value: object) -> StoryStatus:
         raise InvalidInput(f"Status must be one of {allowed}.") from None
 
 
-def update_story(
-    session: Session, actor: Actor, story_id: uuid.UUID | str, fields: dict[str, Any]
-) -> UserStory:
+def update_story(session: Session, actor: Actor, story_id: uuid.UUID | str, change: StoryUpdate) -> UserStory:
     """Edit the Gherkin (re-parsed and re-scored) and/or move the status along FLOW; an unparseable story
     can never be approved (nor be in progress or done)."""
     story = load_story(session, actor.identity, story_id, Permission.STORY_WRITE)
     changed: list[str] = []
     metadata = story.story_metadata
-    if "gherkin_output" in fields and fields["gherkin_output"] != story.gherkin_output:
-        metadata = _rescored(session, story, fields["gherkin_output"])
+    if change.gherkin_output is not None and change.gherkin_output != story.gherkin_output:
+        metadata = _rescored(session, story, change.gherkin_output)
         changed.append("gherkin_output")
     previous = story.status
-    target = _status(fields["status"]) if fields.get("status") is not None else previous
+    target = change.status or previous
     if target != previous and target not in FLOW[previous]:
         raise Conflict(f"A story cannot move from {previous.value} to {target.value}.")
     if target in MUST_PARSE and not metadata.get("parse", {}).get("ok"):
@@ -262,7 +276,7 @@ def update_story(
             f"line {first['line']}: {first['message']}. Fix the Gherkin or keep it in draft."
         )
     if "gherkin_output" in changed:
-        story.gherkin_output = fields["gherkin_output"]
+        story.gherkin_output = change.gherkin_output
         story.story_metadata, story.confidence_score = metadata, metadata["score"]["total"]
     if target != previous:
         story.status = target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import sqlalchemy as sa
@@ -66,7 +67,9 @@ def execution_dict(row: WorkflowExecution, workflow_name: str) -> dict[str, Any]
     }
 
 
-def list_workflows(session: Session, identity: Identity | None, project_id: object) -> list[dict[str, Any]]:
+def list_workflows(
+    session: Session, identity: Identity | None, project_id: uuid.UUID | str
+) -> list[dict[str, Any]]:
     project = require_project(session, identity, Permission.WORKFLOW_READ, project_id)
     rows = session.exec(
         select(Workflow).where(Workflow.project_id == project.id).order_by(func.lower(Workflow.name))
@@ -85,13 +88,13 @@ def _text_filter(value: object, what: str) -> str | None:
 def list_executions(
     session: Session,
     identity: Identity | None,
-    project_id: object,
+    project_id: uuid.UUID | str,
     *,
-    workflow_id: object = None,
-    branch: object = None,
-    event: object = None,
-    status: object = None,
-    conclusion: object = None,
+    workflow_id: uuid.UUID | str | None = None,
+    branch: str | None = None,
+    event: str | None = None,
+    status: str | None = None,
+    conclusion: str | None = None,
     days: int | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -124,7 +127,9 @@ def list_executions(
     return [execution_dict(row, name) for row, name in rows], total
 
 
-def filter_options(session: Session, identity: Identity | None, project_id: object) -> dict[str, list[str]]:
+def filter_options(
+    session: Session, identity: Identity | None, project_id: uuid.UUID | str
+) -> dict[str, list[str]]:
     """Branches and events seen in the last 90 days, for the page's filter pickers."""
     project = require_project(session, identity, Permission.WORKFLOW_READ, project_id)
     where = metrics.scope_for(project.id, 90).where()
@@ -135,7 +140,7 @@ def filter_options(session: Session, identity: Identity | None, project_id: obje
     return options
 
 
-def sync_status(session: Session, identity: Identity | None, project_id: object) -> dict[str, Any]:
+def sync_status(session: Session, identity: Identity | None, project_id: uuid.UUID | str) -> dict[str, Any]:
     """The last sync: state, message ("Sync delayed until 14:05 UTC..."), times; changed_at for live pages."""
     project = require_project(session, identity, Permission.WORKFLOW_READ, project_id)
     state = session.get(WorkflowSync, project.id) or WorkflowSync(project_id=project.id, state=SyncState.idle)
@@ -159,12 +164,12 @@ def sync_status(session: Session, identity: Identity | None, project_id: object)
 def project_metrics(
     session: Session,
     identity: Identity | None,
-    project_id: object,
+    project_id: uuid.UUID | str,
     *,
     days: int = 30,
-    workflow_id: object = None,
-    branch: object = None,
-    event: object = None,
+    workflow_id: uuid.UUID | str | None = None,
+    branch: str | None = None,
+    event: str | None = None,
 ) -> dict[str, Any]:
     """Everything the page's KPI cards, charts and DORA tiles show, for one window and filter set."""
     project: Project = require_project(session, identity, Permission.WORKFLOW_READ, project_id)

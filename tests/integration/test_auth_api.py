@@ -68,6 +68,24 @@ def test_wrong_password_is_401_and_audited(client):
     assert audit_actions().count("auth.login_failed") == 2
 
 
+def test_login_rehashes_a_password_hashed_with_weaker_parameters(client):
+    from argon2 import PasswordHasher
+
+    from autodevhub.auth.passwords import needs_rehash, verify_password
+
+    user = make_user("ada@example.com")
+    weak = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
+    with Session(get_engine()) as session:
+        session.get(User, user.id).password_hash = weak
+        session.commit()
+    assert (
+        client.post("/auth/login", json={"email": "ada@example.com", "password": PASSWORD}).status_code == 200
+    )
+    with Session(get_engine()) as session:
+        stored = session.get(User, user.id).password_hash
+    assert stored != weak and not needs_rehash(stored) and verify_password(stored, PASSWORD)
+
+
 def test_deactivated_account_cannot_log_in(client):
     admin = make_user("ada@example.com")
     with Session(get_engine()) as session:

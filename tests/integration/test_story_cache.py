@@ -80,7 +80,7 @@ def test_regenerate_asks_the_engine_again_and_replaces_the_story(story_world, fa
     story = generate(story_world)
     with Session(get_engine()) as session:
         actor = Actor.of(identity_of(story_world.admin))
-        service.update_story(session, actor, story["id"], {"status": "approved"})
+        service.update_story(session, actor, story["id"], service.StoryUpdate(status="approved"))
         fresh = service.regenerate_story(
             session, actor, story["id"], description=EXPORTS + " Exports are limited to 100 rows."
         )

@@ -106,7 +106,9 @@ class StoryDetailState(SessionState):
         text = text[: service.MAX_GHERKIN + 1] if isinstance(text, str) else text  # the service checks it
         ref = self._story_ref()
         _, error = self._act_as_user(
-            lambda session, actor: service.update_story(session, actor, ref, {"gherkin_output": text})
+            lambda session, actor: service.update_story(
+                session, actor, ref, service.StoryUpdate.of(gherkin_output=text)
+            )
         )
         self.error, self.notice = error, ""
         if error:
@@ -131,7 +133,9 @@ class StoryDetailState(SessionState):
             return
         ref = self._story_ref()
         _, error = self._act_as_user(
-            lambda session, actor: service.update_story(session, actor, ref, {"status": status})
+            lambda session, actor: service.update_story(
+                session, actor, ref, service.StoryUpdate.of(status=status)
+            )
         )
         self.error = error
         self.notice = "" if error else f"Moved to {STATUS_LABELS.get(str(status), status)}."

@@ -1,4 +1,7 @@
-"""/stories/new: the story generator (form, progress, result); the state re-checks all on the server."""
+"""/stories/new: the story generator (form, progress, result); the state re-checks all on the server.
+
+The three panels of one page, a little over 300 lines; what other story pages share is in components.
+"""
 
 from __future__ import annotations
 

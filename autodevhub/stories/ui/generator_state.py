@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.identity import Actor, Identity
-from autodevhub.models import UserStory
+from autodevhub.models import StoryStatus, UserStory
 from autodevhub.stories import queries, service
 from autodevhub.stories.engine.normalize import MAX_LENGTH, MIN_LENGTH, clean
 from autodevhub.stories.ui.detail_view import story_projects, summarize
@@ -278,7 +278,7 @@ class StoryGeneratorState(SessionState):
         """Discard: archive the generated draft (its history stays); the description stays for another try."""
         _, error = self._act(
             lambda session, actor: service.update_story(
-                session, signed_in_actor(actor), story_id, {"status": "archived"}
+                session, signed_in_actor(actor), story_id, service.StoryUpdate(status=StoryStatus.archived)
             )
         )
         self.error = error
