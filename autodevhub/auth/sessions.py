@@ -19,6 +19,7 @@ from autodevhub.auth.tokens import (
 )
 from autodevhub.core import audit
 from autodevhub.core.cache import get_cache
+from autodevhub.core.db import after_commit
 from autodevhub.core.errors import NotAuthenticated
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import SessionKind, User, UserSession, utcnow
@@ -26,6 +27,7 @@ from autodevhub.models import SessionKind, User, UserSession, utcnow
 WEB_SESSION_TTL = timedelta(days=14)
 REFRESH_TOKEN_TTL = timedelta(days=30)
 SESSION_CACHE_TTL = timedelta(hours=24)
+SESSION_RECHECK = timedelta(minutes=1)  # a cached lookup older than this is checked against the row again
 CACHE_PREFIX = "session:"
 
 
@@ -71,7 +73,7 @@ def refresh_api_login(session: Session, actor: Actor, refresh_token: object) -> 
     if user is None or not user.is_active:
         raise NotAuthenticated("This account is deactivated.")
     raw = new_token(REFRESH_TOKEN_PREFIX)
-    _forget_cached(row.token_hash)
+    _forget_cached(session, row.token_hash)
     row.token_hash = token_hash(raw)
     row.expires_at = utcnow() + REFRESH_TOKEN_TTL
     row.ip_address = actor.ip
@@ -82,7 +84,7 @@ def refresh_api_login(session: Session, actor: Actor, refresh_token: object) -> 
 
 def end_session(session: Session, actor: Actor, row: UserSession) -> None:
     """Logout: the session's cookie, refresh token and access tokens all stop working."""
-    _forget_cached(row.token_hash)
+    _forget_cached(session, row.token_hash)
     session.delete(row)
     user = session.get(User, row.user_id)
     audit.record(
@@ -93,7 +95,7 @@ def end_session(session: Session, actor: Actor, row: UserSession) -> None:
 def end_all_sessions(session: Session, user_id: uuid.UUID) -> None:
     rows = session.exec(select(UserSession).where(UserSession.user_id == user_id)).all()
     for row in rows:
-        _forget_cached(row.token_hash)
+        _forget_cached(session, row.token_hash)
     session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
 
 
@@ -103,12 +105,13 @@ def session_for_token(session: Session, raw: object, kind: SessionKind) -> UserS
 
 
 def identity_for_web_token(session: Session, raw: object) -> Identity | None:
-    """The active user behind a session cookie, or None. The token lookup is cached for 24 h."""
+    """The active user behind a session cookie, or None. The token lookup is cached (in Redis) and checked
+    against its row again once the cached answer is a minute old."""
     if not isinstance(raw, str) or not raw.startswith(SESSION_TOKEN_PREFIX):
         return None
     hashed = token_hash(raw)
     cached = get_cache().get(CACHE_PREFIX + hashed)
-    if cached:
+    if cached and _fresh(cached):
         user_id, session_id = uuid.UUID(cached["user_id"]), uuid.UUID(cached["session_id"])
         if datetime.fromisoformat(cached["expires_at"]) <= utcnow():
             return None
@@ -163,9 +166,18 @@ def _remember(row: UserSession) -> None:
             "user_id": str(row.user_id),
             "session_id": str(row.id),
             "expires_at": row.expires_at.isoformat(),
+            "checked_at": utcnow().isoformat(),
         }
         get_cache().set(CACHE_PREFIX + row.token_hash, value, ttl)
 
 
-def _forget_cached(hashed: str) -> None:
+def _fresh(cached: dict) -> bool:
+    checked = cached.get("checked_at")
+    return isinstance(checked, str) and utcnow() - datetime.fromisoformat(checked) < SESSION_RECHECK
+
+
+def _forget_cached(session: Session, hashed: str) -> None:
+    """Drop the cached lookup now and again once the change commits: a lookup made in between (it still saw
+    the row) must not keep the session alive in the cache."""
     get_cache().delete(CACHE_PREFIX + hashed)
+    after_commit(session, lambda: get_cache().delete(CACHE_PREFIX + hashed))

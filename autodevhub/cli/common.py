@@ -23,14 +23,18 @@ def alembic_config():
 
 def run_service(action):
     """Run `action(session)` in one transaction; a ServiceError becomes a one-line error, exit 1."""
+    from sqlalchemy.exc import IntegrityError
+
     from autodevhub.core.db import session_scope
-    from autodevhub.core.errors import ServiceError
+    from autodevhub.core.errors import CONFLICT, ServiceError
 
     try:
         with session_scope() as session:
             return action(session)
     except ServiceError as error:
         raise click.ClickException(error.message) from None
+    except IntegrityError:
+        raise click.ClickException(CONFLICT) from None
 
 
 def identity_for(session, email: str | None):

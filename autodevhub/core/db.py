@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, create_engine
 from autodevhub.core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+AFTER_COMMIT = "autodevhub.after_commit"  # session.info key: callbacks waiting for the commit
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -52,6 +53,23 @@ def session_scope() -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+def after_commit(session: Session, callback: Callable[[], object]) -> None:
+    """Run `callback` once this session's transaction commits (others then see it); a rollback drops it."""
+    session.info.setdefault(AFTER_COMMIT, []).append(callback)
+    if not event.contains(session, "after_commit", _run_after_commit):
+        event.listen(session, "after_commit", _run_after_commit)
+        event.listen(session, "after_rollback", _drop_after_commit)
+
+
+def _run_after_commit(session: Session) -> None:
+    for callback in session.info.pop(AFTER_COMMIT, []):
+        callback()
+
+
+def _drop_after_commit(session: Session) -> None:
+    session.info.pop(AFTER_COMMIT, None)
 
 
 def ping() -> bool:

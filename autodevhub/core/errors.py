@@ -17,6 +17,11 @@ class InvalidInput(ServiceError):
     status = 422
 
 
+# A unique or foreign-key violation the services' own checks did not foresee (a concurrent request, a name
+# the database compares differently): every front door shows this instead of an error page.
+CONFLICT = "That conflicts with something that already exists (a name or address in use). Nothing was saved."
+
+
 class NotAuthenticated(ServiceError):
     status = 401
 

@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
 from autodevhub.models import ProjectRole, User
 from autodevhub.projects import members, service
 from autodevhub.projects.service import ProjectCreate, ProjectUpdate
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
 
 router = APIRouter(prefix="/api/projects", tags=["projects"])
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 class ProjectPublic(BaseModel):

@@ -51,9 +51,9 @@ def _repo(value: object) -> str | None:
 
 
 # The rules run before pydantic's own checks (which then always pass, and document the API's schema).
-Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME, pattern=r"\S")]  # not only spaces
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
-Repo = Annotated[str, Field(max_length=MAX_REPO)]
+Repo = Annotated[str, Field(max_length=MAX_REPO, pattern=rf"^$|{REPO_PATTERN.pattern}")]  # "": no repository
 
 
 def readable(error: ValidationError) -> str:
@@ -88,7 +88,7 @@ class ProjectCreate(ProjectInput):
 class ProjectUpdate(ProjectInput):
     """Only the fields that were given change: a name of None is refused, a repo of "" or None unlinks."""
 
-    name: Annotated[Name | None, BeforeValidator(_name)] = None
+    name: Annotated[Name, BeforeValidator(_name)] = None  # optional, but never null
     description: Annotated[Description | None, BeforeValidator(_description)] = None
     repo: Annotated[Repo | None, BeforeValidator(_repo)] = None
 

@@ -11,11 +11,9 @@ from pydantic import BaseModel
 from autodevhub.models import StoryStatus
 from autodevhub.stories import queries, service
 from autodevhub.stories.service import StoryGenerate
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 class StoryPublic(BaseModel):
@@ -52,7 +50,7 @@ def list_stories(
     project_id: uuid.UUID | None = None,
     status: StoryStatus | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
-    sort: str = "-created_at",
+    sort: Annotated[str, Query(json_schema_extra={"enum": list(queries.SORTS)})] = "-created_at",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> StoryList:

@@ -40,6 +40,7 @@ FLOW: dict[StoryStatus, set[StoryStatus]] = {
 }
 MUST_PARSE = {StoryStatus.approved, StoryStatus.in_progress, StoryStatus.done}
 MAX_GHERKIN = 50_000
+UNSET = object()  # StoryUpdate.of: a field the caller did not send
 
 
 class StoryGenerate(BaseModel):
@@ -70,11 +71,11 @@ class StoryUpdate(BaseModel):
     status: StoryStatus | None = None
 
     @classmethod
-    def of(cls, *, gherkin_output: object = None, status: object = None) -> StoryUpdate:
-        """The edit from untrusted input: InvalidInput naming what is wrong."""
-        if gherkin_output is not None and (
-            not isinstance(gherkin_output, str) or len(gherkin_output) > MAX_GHERKIN
-        ):
+    def of(cls, *, gherkin_output: object = UNSET, status: object = None) -> StoryUpdate:
+        """The edit from untrusted input (a Gherkin that was sent must be text): InvalidInput if not."""
+        if gherkin_output is UNSET:
+            gherkin_output = None
+        elif not isinstance(gherkin_output, str) or len(gherkin_output) > MAX_GHERKIN:
             raise InvalidInput(f"The Gherkin must be text of at most {MAX_GHERKIN:,} characters.")
         return cls(gherkin_output=gherkin_output, status=None if status is None else _status(status))
 

@@ -12,13 +12,13 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import reflex as rx
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_for_web_token
 from autodevhub.auth.web_session import session_token_from_cookie_header
 from autodevhub.core.db import session_scope
-from autodevhub.core.errors import NotAuthenticated, ServiceError
+from autodevhub.core.errors import CONFLICT, NotAuthenticated, ServiceError
 from autodevhub.core.identity import Actor, Identity
 
 T = TypeVar("T")
@@ -61,6 +61,8 @@ class SessionState(rx.State):
                 return action(session, self._identity_in(session)), ""
         except ServiceError as error:
             return None, error.message
+        except IntegrityError:
+            return None, CONFLICT
         except SQLAlchemyError:
             logger.exception("database error in %s", type(self).__name__)
             return None, DATABASE_DOWN

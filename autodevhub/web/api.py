@@ -14,7 +14,7 @@ from autodevhub.core.settings import get_settings
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
 from autodevhub.web import health
-from autodevhub.web.deps import install_error_handlers
+from autodevhub.web.deps import ERROR_RESPONSES, install_error_handlers
 from autodevhub.workflows import api as workflows_api
 
 
@@ -37,7 +37,7 @@ def create_api() -> FastAPI:
         workflows_api.router,
         stories_api.router,
     ):
-        api.include_router(router)
+        api.include_router(router, responses=ERROR_RESPONSES)
     api.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     api.add_middleware(MetricsMiddleware)
     settings = get_settings()

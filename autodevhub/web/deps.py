@@ -5,27 +5,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from autodevhub.auth.api_tokens import identity_for_api_token
 from autodevhub.auth.sessions import identity_for_access_token
 from autodevhub.core.db import session_scope
-from autodevhub.core.errors import NotAuthenticated, RateLimited, ServiceError
+from autodevhub.core.errors import CONFLICT, NotAuthenticated, RateLimited, ServiceError
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
 
+MAX_LIMIT = 200
+MAX_OFFSET = 10_000_000  # far past any list, far below the 64-bit integers the databases take
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+
 
 def db_session() -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on error."""
+    """One transaction per request: committed when the route returns (before the response is sent, so a
+    client reads its own writes and a late conflict is a 409), rolled back on error."""
     with session_scope() as session:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def client_ip(request: Request) -> str:
@@ -78,6 +86,28 @@ RequestActor = Annotated[Actor, Depends(request_actor)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 
+class ErrorDetail(BaseModel):
+    """Every refusal: one sentence fit to show the user."""
+
+    detail: str
+
+
+# The refusals any route may answer: documented once for every router, for clients and schema checks.
+ERROR_RESPONSES: dict[int | str, dict] = {
+    status: {"model": ErrorDetail, "description": description}
+    for status, description in {
+        400: "Bad request",
+        401: "Not signed in, or the token is invalid, expired or revoked",
+        403: "The caller's role does not allow this",
+        404: "Not found (or not visible to the caller)",
+        409: "Conflicts with the current state or an existing record",
+        422: "Invalid input",
+        429: "Rate limited (see Retry-After)",
+        503: "A service this needs (database, Redis, GitHub) is unavailable",
+    }.items()
+}
+
+
 def service_error_response(_request: Request, error: Exception) -> JSONResponse:
     """Every ServiceError becomes {"detail": message} with its status (and Retry-After for 429)."""
     assert isinstance(error, ServiceError)
@@ -85,6 +115,11 @@ def service_error_response(_request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, NotAuthenticated):
         headers = {"WWW-Authenticate": "Bearer"}
     return JSONResponse({"detail": error.message}, status_code=error.status, headers=headers)
+
+
+def integrity_error_response(_request: Request, _error: Exception) -> JSONResponse:
+    """A constraint the database enforced (the transaction is rolled back): 409, never a 500."""
+    return JSONResponse({"detail": CONFLICT}, status_code=409)
 
 
 def validation_error_response(_request: Request, error: Exception) -> JSONResponse:
@@ -97,4 +132,5 @@ def validation_error_response(_request: Request, error: Exception) -> JSONRespon
 
 def install_error_handlers(api: FastAPI) -> None:
     api.add_exception_handler(ServiceError, service_error_response)
+    api.add_exception_handler(IntegrityError, integrity_error_response)
     api.add_exception_handler(RequestValidationError, validation_error_response)

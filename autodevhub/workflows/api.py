@@ -14,14 +14,12 @@ from starlette.concurrency import run_in_threadpool
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.core.settings import get_settings
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
 from autodevhub.workflows import actions, service
 from autodevhub.workflows.actions import DispatchRequest
 from autodevhub.workflows.github import webhooks
 
-Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
-Days = Annotated[int, Query(description="7, 30 or 90")]
+Days = Annotated[int, Query(ge=1, le=366, description="7, 30 or 90")]
 Text = Annotated[str | None, Query(max_length=255)]
 
 
@@ -55,7 +53,7 @@ def list_executions(
     event: Text = None,
     run_status: Annotated[str | None, Query(alias="status", max_length=255)] = None,
     conclusion: Text = None,
-    days: Annotated[int | None, Query(description="7, 30 or 90")] = None,
+    days: Annotated[int | None, Query(ge=1, le=366, description="7, 30 or 90")] = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> ItemList:

@@ -12,16 +12,15 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from redis.exceptions import RedisError
-from sqlalchemy import event
 from sqlmodel import Session
 
+from autodevhub.core.db import after_commit
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.jobs.arq import enqueue_arq
 from autodevhub.core.jobs.local import local_runner
 from autodevhub.core.jobs.registry import JOBS
 from autodevhub.core.settings import get_settings
 
-PENDING = "autodevhub.jobs.pending"  # session.info key: jobs waiting for the commit
 logger = logging.getLogger(__name__)
 
 
@@ -51,16 +50,4 @@ def enqueue(name: str, *args: Any, job_id: str) -> bool:
 
 def enqueue_after_commit(session: Session, name: str, *args: Any, job_id: str) -> None:
     """Queue the job once the session's transaction commits; a rollback forgets it."""
-    session.info.setdefault(PENDING, []).append((name, args, job_id))
-    if not event.contains(session, "after_commit", _enqueue_pending):
-        event.listen(session, "after_commit", _enqueue_pending)
-        event.listen(session, "after_rollback", _forget_pending)
-
-
-def _enqueue_pending(session: Session) -> None:
-    for name, args, job_id in session.info.pop(PENDING, []):
-        enqueue(name, *args, job_id=job_id)
-
-
-def _forget_pending(session: Session) -> None:
-    session.info.pop(PENDING, None)
+    after_commit(session, lambda: enqueue(name, *args, job_id=job_id))
