@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
 from prometheus_client.registry import Collector
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -49,8 +48,8 @@ class MetricsMiddleware:
             REQUESTS.labels(method, route, str(status["code"])).inc()
 
 
-def metrics_endpoint(_request: Request) -> Response:
-    """Prometheus text exposition of every registered metric."""
+def metrics_response() -> Response:
+    """Prometheus text exposition of every registered metric (the caller has checked who asks)."""
     register_collectors()
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 

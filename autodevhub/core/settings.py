@@ -13,6 +13,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MIN_METRICS_TOKEN = 16
 PLACEHOLDER_SECRETS = {
     "changeme",
     "change-me",
@@ -52,6 +53,7 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = Field(0, ge=0, le=10, validation_alias="AUTODEVHUB_TRUSTED_PROXY_HOPS")
     allowed_origins: str = Field("", validation_alias="AUTODEVHUB_ALLOWED_ORIGINS")
     secret_key: str = Field("", validation_alias="AUTODEVHUB_SECRET_KEY")
+    metrics_token: str = Field("", validation_alias="AUTODEVHUB_METRICS_TOKEN")
 
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
@@ -111,6 +113,13 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str) -> str:
         if value and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis:// or rediss://")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _metrics_token(cls, value: str) -> str:
+        if value and (len(value) < MIN_METRICS_TOKEN or value.lower() in PLACEHOLDER_SECRETS):
+            raise ValueError(f"set a random token of {MIN_METRICS_TOKEN}+ characters (or leave it unset)")
         return value
 
     @field_validator(

@@ -9,11 +9,11 @@ from autodevhub import __version__, features
 from autodevhub.auth import api as auth_api
 from autodevhub.auth import github_api
 from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
-from autodevhub.core.observability import MetricsMiddleware, metrics_endpoint
+from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import get_settings
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
-from autodevhub.web import health
+from autodevhub.web import health, metrics
 from autodevhub.web.deps import ERROR_RESPONSES, install_error_handlers
 from autodevhub.workflows import api as workflows_api
 
@@ -38,7 +38,7 @@ def create_api() -> FastAPI:
         stories_api.router,
     ):
         api.include_router(router, responses=ERROR_RESPONSES)
-    api.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    api.include_router(metrics.router)
     api.add_middleware(MetricsMiddleware)
     settings = get_settings()
     api.add_middleware(

@@ -6,6 +6,8 @@ import httpx
 import pytest
 import simple_websocket
 
+from tests.support.live_app import SCRAPE_TOKEN
+
 pytestmark = pytest.mark.browser
 
 FOREIGN = "https://evil.example"
@@ -15,7 +17,9 @@ def test_one_port_serves_ui_api_health_and_metrics(live_app_url):
     with httpx.Client(base_url=live_app_url, timeout=10) as client:
         assert client.get("/health").json()["database"] == "ok"
         assert client.get("/api/openapi.json").json()["info"]["title"] == "AutoDevHub API"
-        assert "autodevhub_http_requests_total" in client.get("/metrics").text
+        assert client.get("/metrics").status_code == 401
+        scraped = client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"})
+        assert "autodevhub_http_requests_total" in scraped.text
         page = client.get("/")
         assert page.status_code == 200
         assert "<html" in page.text.lower()

@@ -6,10 +6,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from autodevhub.core.security_headers import with_security_headers
-from autodevhub.core.settings import get_settings
+from autodevhub.core.settings import get_settings, settings_or_exit
 from autodevhub.web.api import create_api
 
 UNREACHABLE_DATABASE = "postgresql://postgres@127.0.0.1:1/nowhere"
+SCRAPE_TOKEN = "a-scrape-token-of-32-characters!"
 
 
 @pytest.fixture
@@ -56,11 +57,12 @@ def test_health_reports_redis_down_but_stays_up(client, monkeypatch):
     assert response.json()["redis"] == "unavailable"
 
 
-def test_metrics_count_requests_by_route_template(client):
+def test_metrics_count_requests_by_route_template(client, monkeypatch, app_db):
     for _ in range(3):
         client.get("/health")
     client.get("/no-such-page")
-    text = client.get("/metrics").text
+    configure(monkeypatch, AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN)
+    text = client.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE_TOKEN}"}).text
     assert "# TYPE autodevhub_http_requests_total counter" in text
     health_line = next(
         line
@@ -80,6 +82,29 @@ def test_openapi_document(client):
     document = response.json()
     assert document["info"]["title"] == "AutoDevHub API"
     assert "/health" in document["paths"]
+
+
+def test_metrics_need_the_scrape_token_or_an_admin_token(client, monkeypatch, app_db):
+    from autodevhub.models import UserRole
+    from tests.support.helpers import bearer, make_token, make_user
+
+    configure(monkeypatch, AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN)
+    admin, member = make_user("ada@example.com", UserRole.admin), make_user("bob@example.com")
+    anonymous = client.get("/metrics")
+    assert (anonymous.status_code, anonymous.headers["www-authenticate"]) == (401, "Bearer")
+    assert client.get("/metrics", headers=bearer("wrong" + SCRAPE_TOKEN)).status_code == 401
+    refused = client.get("/metrics", headers=bearer(make_token(member)))
+    assert refused.status_code == 403 and "AUTODEVHUB_METRICS_TOKEN" in refused.json()["detail"]
+    for token in (SCRAPE_TOKEN, make_token(admin)):
+        response = client.get("/metrics", headers=bearer(token))
+        assert response.status_code == 200 and "autodevhub_http_requests_total" in response.text
+
+
+def test_a_short_scrape_token_stops_start_up(monkeypatch, capsys):
+    configure(monkeypatch, AUTODEVHUB_METRICS_TOKEN="changeme")
+    with pytest.raises(SystemExit) as stopped:
+        settings_or_exit()
+    assert stopped.value.code == 2 and "invalid AUTODEVHUB_METRICS_TOKEN" in capsys.readouterr().err
 
 
 def test_security_headers_on_every_response(client):

@@ -33,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 ON_CI = os.environ.get("CI", "").lower() == "true"
 STARTUP_TIMEOUT = 300.0
+SCRAPE_TOKEN = "scrape-token-for-the-live-app"
 STOP_TIMEOUT = 20.0
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -138,7 +139,9 @@ def start(root: Path, github: FakeGitHub) -> tuple[subprocess.Popen, LiveApp]:
     data_dir.mkdir()
     url = f"http://127.0.0.1:{port}"
     app = LiveApp(url=url, port=port, log=root / "make-run.log", data_dir=data_dir, github=github)
-    env = app_environment(data_dir, AUTODEVHUB_PUBLIC_URL=url, **github.environment())
+    env = app_environment(
+        data_dir, AUTODEVHUB_PUBLIC_URL=url, AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN, **github.environment()
+    )
     with app.log.open("wb") as log:
         process = subprocess.Popen(
             [*MAKE_RUN, f"AUTODEVHUB_PORT={port}"],

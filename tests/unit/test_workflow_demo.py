@@ -11,6 +11,7 @@ from sqlmodel import Session, func, select
 from autodevhub.auth.sessions import identity_of
 from autodevhub.cli import main
 from autodevhub.core.db import get_engine
+from autodevhub.core.settings import get_settings
 from autodevhub.models import User, UserStory, WorkflowExecution
 from autodevhub.models.workflows import WorkflowJob
 from autodevhub.workflows import service
@@ -84,11 +85,14 @@ def test_figures_and_tiles_from_the_demo_metrics(app_db):
     assert charts.format_duration(45) == "45 s" and charts.format_duration(5400) == "1.5 h"
 
 
-def test_metrics_endpoint_exports_gauges_per_project(app_db):
+def test_metrics_endpoint_exports_gauges_per_project(app_db, monkeypatch):
     with Session(get_engine()) as session:
         result = demo.load(session)
         session.commit()
-    text = api_client().get("/metrics").text
+    scrape = "a-scrape-token-for-the-gauges"
+    monkeypatch.setenv("AUTODEVHUB_METRICS_TOKEN", scrape)
+    get_settings.cache_clear()
+    text = api_client().get("/metrics", headers={"Authorization": f"Bearer {scrape}"}).text
     label = f'project="{demo.PROJECT_NAME}",project_id="{result.project_id}"'
     for name in ("autodevhub_ci_runs", "autodevhub_ci_success_ratio", "autodevhub_dora_lead_time_seconds"):
         assert f"{name}{{{label}}}" in text

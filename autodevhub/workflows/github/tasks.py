@@ -24,7 +24,10 @@ def sync_job_id(project_id: uuid.UUID | str) -> str:
 
 @jobs.job(SYNC, max_tries=4, keep_result=60)
 def sync(project_id: str, full: bool = False) -> dict:
-    result = sync_project(project_id, full=full)
+    try:
+        result = sync_project(project_id, full=full)
+    except (IntegrityError, OperationalError) as error:  # a webhook job wrote the sync row at the same moment
+        raise jobs.RetryLater("sync state written concurrently", defer=1) from error
     if result.retryable:
         raise jobs.RetryLater(result.message)
     return result.as_dict()
