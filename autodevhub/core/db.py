@@ -55,6 +55,14 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
+def end_transaction(session: Session) -> None:
+    """Commit what `session` did so far and give its connection back to the pool. Call it before a slow
+    outside call (Claude, GitHub): no transaction stays open across network I/O; the next query opens a new
+    one. Loaded rows expire: read what you need first, load again after."""
+    if session.in_transaction():
+        session.commit()
+
+
 def after_commit(session: Session, callback: Callable[[], object]) -> None:
     """Run `callback` once this session's transaction commits (others then see it); a rollback drops it."""
     session.info.setdefault(AFTER_COMMIT, []).append(callback)

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.core import audit
+from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
@@ -160,19 +161,24 @@ def generate_story(
     *,
     progress: pipeline.Progress | None = None,
 ) -> UserStory:
-    """A new draft story for the description: cached for an hour per text, project and engine."""
+    """A new draft story for the description: cached for an hour per text, project and engine. The engine
+    runs outside any transaction; the project's role is checked again before the save."""
     started = time.perf_counter()
-    project = require_project(session, actor.identity, Permission.STORY_WRITE, request.project_id)
+    project_id = require_project(session, actor.identity, Permission.STORY_WRITE, request.project_id).id
     text = normalize_description(request.feature_description)
     _rate_limit(actor)
     settings = get_settings()
     notify = progress or (lambda _event, _detail: None)
     notify("stage", "cache")
-    draft = pipeline.lookup(settings, project.id, text) or pipeline.produce(settings, text, progress)
+    draft = pipeline.lookup(settings, project_id, text)
+    if draft is None:
+        end_transaction(session)
+        draft = pipeline.produce(settings, text, progress)
+        require_project(session, actor.identity, Permission.STORY_WRITE, project_id)
     notify("stage", "save")
-    metadata = _metadata(session, project.id, text, draft, started)
+    metadata = _metadata(session, project_id, text, draft, started)
     story = UserStory(
-        project_id=project.id,
+        project_id=project_id,
         created_by=actor.user_id,
         feature_description=text,
         gherkin_output=draft.gherkin,
@@ -187,13 +193,13 @@ def generate_story(
         "story.generate",
         "story",
         story.id,
-        project_id=str(project.id),
+        project_id=str(project_id),
         engine=draft.engine,
         cached=bool(draft.cache.get("hit")),
         fallback=(draft.fallback or {}).get("reason"),
         confidence=story.confidence_score,
     )
-    pipeline.remember(settings, project.id, text, draft)
+    pipeline.remember(settings, project_id, text, draft)
     return story
 
 
@@ -205,13 +211,17 @@ def regenerate_story(
     description: str | None = None,
     progress: pipeline.Progress | None = None,
 ) -> UserStory:
-    """Replace a story's Gherkin with a fresh engine answer (never the cache); it goes back to draft."""
+    """Replace a story's Gherkin with a fresh engine answer (never the cache); it goes back to draft. The
+    engine runs outside any transaction; the story and the caller's role are loaded again to save."""
     started = time.perf_counter()
     story = load_story(session, actor.identity, story_id, Permission.STORY_WRITE)
+    story_id = story.id
     text = normalize_description(story.feature_description if description is None else description)
     _rate_limit(actor)
     settings = get_settings()
+    end_transaction(session)
     draft = pipeline.produce(settings, text, progress)
+    story = load_story(session, actor.identity, story_id, Permission.STORY_WRITE)
     metadata = _metadata(session, story.project_id, text, draft, started, exclude=story.id)
     previous = story.status
     story.feature_description, story.gherkin_output = text, draft.gherkin

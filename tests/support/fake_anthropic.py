@@ -4,7 +4,7 @@ By default every POST /v1/messages is answered with a write_gherkin tool call bu
 the prompt: the fake plays the model by answering with what the rule engine would write, so the whole Claude
 path (prompt, SDK, schema, our renderer, the parser) runs for real. Queue other answers with
 `fake.queue(...)`: a different tool input, an error status with Anthropic's error body, a refusal, each
-optionally delayed.
+optionally delayed. `fake.observe`, when set, is called as each request arrives (to look at the app).
 Use the `fake_anthropic` fixture; it points ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY at the fake.
 """
 
@@ -14,7 +14,7 @@ import json
 import re
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -57,6 +57,8 @@ class FakeAnthropic(LoopbackServer):
         self.replies: deque[Reply] = deque()
         self.delay = 0.0
         self.requests: list[dict[str, Any]] = []
+        self.observe: Callable[[], Any] | None = None  # called as each request arrives
+        self.observations: list[Any] = []
 
     def environment(self) -> dict[str, str]:
         return {"ANTHROPIC_BASE_URL": self.url, "ANTHROPIC_API_KEY": self.api_key}
@@ -134,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
         fake.requests.append(
             {"path": self.path, "headers": dict(self.headers), "body": body, "at": time.monotonic()}
         )
+        if fake.observe is not None:
+            fake.observations.append(fake.observe())
         try:
             self._answer(fake, body)
         except (BrokenPipeError, ConnectionResetError):
