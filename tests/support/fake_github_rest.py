@@ -4,7 +4,8 @@ It serves one repository (octo/shop) holding a generated history (support/github
 their files, runs newest first with page/per_page pagination and Link headers, jobs of every attempt,
 artifacts, workflow dispatches, re-runs of failed jobs and cancels. Every response carries rate-limit
 headers; `remaining` counts down and at zero the API answers 403 "API rate limit exceeded". `fail` queues
-error answers for a method and path prefix. `requests` records (method, path) of every request received.
+error answers for a method and path prefix. `requests` records (method, path) of every request received;
+`observe`, when set, is called as each request arrives (to look at the app meanwhile).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import base64
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -41,6 +42,8 @@ class FakeGitHubRest(LoopbackServer):
         self.reset = int(time.time()) + 3600
         self.failures: list[tuple[str, str, int]] = []
         self.lock = threading.Lock()
+        self.observe: Callable[[str], Any] | None = None  # called with each request's path, before answering
+        self.observations: list[Any] = []
 
     @property
     def api_url(self) -> str:
@@ -82,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}") if length else {}
+        if self.fake.observe is not None:
+            self.fake.observations.append(self.fake.observe(parts.path))
         with self.fake.lock:
             self.fake.requests.append((method, parts.path))
             status, payload, headers = self._answer(method, parts.path, dict(parse_qsl(parts.query)), body)

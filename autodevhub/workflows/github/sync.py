@@ -1,6 +1,8 @@
 """Sync a project's GitHub Actions history: repository -> workflows -> runs -> jobs and artifacts.
 
-Blocking (PyGithub): run it in a job or a worker thread. Incremental: runs are listed newest first
+Blocking (PyGithub): run it in a job or a worker thread. GitHub is read outside any transaction; what it
+answers is written in short ones (a page of runs, one run's jobs), so logins and webhooks never wait for
+GitHub behind a write lock. Incremental: runs are listed newest first
 (per_page=100, created within GITHUB_SYNC_DAYS) and the walk stops at the first run that is already stored,
 unchanged, completed and summarised, so a sync with nothing new costs three requests (repository, workflows,
 first page of runs) plus one per stored run still in progress. Until one walk has reached the end of the
@@ -31,6 +33,7 @@ from autodevhub.workflows.github import store
 QUOTA_RESERVE = 25  # requests left for dispatch, re-run and cancel when a sync runs the quota down
 MAX_PENDING_CHECKS = 50
 STALE_RUNNING = timedelta(minutes=15)
+Wanted = tuple[uuid.UUID, int]  # a stored run whose jobs are to be read: (its row id, its GitHub run id)
 
 
 @dataclass
@@ -127,12 +130,9 @@ class _Sync:
         since = utcnow() - timedelta(days=get_settings().github_sync_days)
         for page in _pages(github.runs(self.repo, since), github.PER_PAGE):
             with session_scope() as session:
-                try:
-                    stop = self.store_page(session, page)
-                except github.GitHubError:
-                    session.commit()  # keep the runs stored before GitHub stopped answering
-                    raise
+                stop, wanted = self.store_page(session, page)
                 store.sync_state(session, self.project_id).message = f"Syncing: {len(self.seen)} runs read..."
+            self.fetch_jobs(wanted)
             if stop:
                 break
         else:
@@ -161,51 +161,73 @@ class _Sync:
             raise github.GitHubRateLimited(reset)
 
     def sync_workflows(self) -> int:
+        """Workflows from GitHub; the dispatch inputs of new or changed files, each read outside any
+        transaction and stored in a short one."""
         found = github.workflows(self.repo)
         with session_scope() as session:
-            for data in found:
-                workflow, changed = store.upsert_workflow(session, self.project_id, data)
-                if changed and data.path.startswith(".github/workflows/"):  # not GitHub's dynamic workflows
-                    self.guard_quota()
-                    store.remember_inputs(
-                        workflow, data.updated_at, github.dispatch_inputs(self.repo, data.path)
-                    )
+            changed = [
+                data
+                for data in found
+                if store.upsert_workflow(session, self.project_id, data)[1]
+                and data.path.startswith(".github/workflows/")  # not GitHub's dynamic workflows
+            ]
+        for data in changed:
+            self.guard_quota()
+            declared = github.dispatch_inputs(self.repo, data.path)
+            with session_scope() as session:
+                workflow, _ = store.upsert_workflow(session, self.project_id, data)
+                store.remember_inputs(workflow, data.updated_at, declared)
         return len(found)
 
-    def store_page(self, session: Session, page: list[RunData]) -> bool:
-        """Store one page, newest first; True at the first run proving that older ones are stored."""
+    def store_page(self, session: Session, page: list[RunData]) -> tuple[bool, list[Wanted]]:
+        """Store one page's runs, newest first: (True at the first run proving that older ones are stored,
+        the completed runs whose jobs are still to be read)."""
         workflows = {run.workflow_id: store.workflow_for_run(session, self.project_id, run) for run in page}
         known: dict[int, WorkflowExecution] = {}
         for github_id, workflow in workflows.items():
             known |= store.known_runs(
                 session, workflow.id, [r.id for r in page if r.workflow_id == github_id]
             )
+        wanted: list[Wanted] = []
         for run in page:
             self.seen.add(run.id)
             row = known.get(run.id)
             if store.unchanged(row, run) and not store.needs_jobs(row):
                 if not self.walk_all and row.status is RunStatus.completed:
                     self.walk_complete = True
-                    return True
+                    return True, wanted
                 continue
-            self.apply(session, workflows[run.workflow_id], run, row)
-        return False
+            wanted += self.apply(session, workflows[run.workflow_id], run, row)
+        return False, wanted
 
-    def apply(self, session: Session, workflow, run: RunData, row: WorkflowExecution | None) -> None:
+    def apply(self, session: Session, workflow, run: RunData, row: WorkflowExecution | None) -> list[Wanted]:
+        """Store the run; [(its row id, its GitHub id)] when its jobs are to be read."""
         if row is None:
             self.result.new_runs += 1
         elif not store.unchanged(row, run):
             self.result.updated_runs += 1
         row = store.apply_run(session, workflow, run, row)
-        if store.needs_jobs(row):
-            self.guard_quota()
-            store.store_jobs(session, row, github.jobs(self.repo, run.id))
-            row.artifacts = {"items": github.artifacts(self.repo, run.id)}
-            self.result.jobs_fetched += 1
         store.touch(session, self.project_id)
+        return [(row.id, run.id)] if store.needs_jobs(row) else []
+
+    def fetch_jobs(self, wanted: list[Wanted]) -> None:
+        """Jobs and artifacts of completed runs: read from GitHub outside any transaction, each run's stored
+        in a short one (a run deleted meanwhile is skipped)."""
+        for execution_id, run_id in wanted:
+            self.guard_quota()
+            jobs, artifacts = github.jobs(self.repo, run_id), github.artifacts(self.repo, run_id)
+            with session_scope() as session:
+                row = session.get(WorkflowExecution, execution_id)
+                if row is None:
+                    continue
+                store.store_jobs(session, row, jobs)
+                row.artifacts = {"items": artifacts}
+                store.touch(session, self.project_id)
+            self.result.jobs_fetched += 1
 
     def refresh_pending(self, since) -> None:
-        """Stored runs still queued or in progress that the walk did not reach: ask for each (bounded)."""
+        """Stored runs still queued or in progress that the walk did not reach: ask for each (bounded),
+        outside any transaction."""
         with session_scope() as session:
             rows = session.exec(
                 select(WorkflowExecution).where(
@@ -214,9 +236,17 @@ class _Sync:
                     WorkflowExecution.status != RunStatus.completed,
                 )
             ).all()
-            unseen = [r for r in rows if r.github_run_id is not None and r.github_run_id not in self.seen]
-            for row in unseen[:MAX_PENDING_CHECKS]:
-                self.guard_quota()
-                run = github.run(self.repo, row.github_run_id)
-                if not store.unchanged(row, run) or store.needs_jobs(row):
-                    self.apply(session, row.workflow, run, row)
+            unseen = [
+                (r.id, r.github_run_id)
+                for r in rows
+                if r.github_run_id is not None and r.github_run_id not in self.seen
+            ]
+        for execution_id, run_id in unseen[:MAX_PENDING_CHECKS]:
+            self.guard_quota()
+            run = github.run(self.repo, run_id)
+            with session_scope() as session:
+                row = session.get(WorkflowExecution, execution_id)
+                wanted = []
+                if row is not None and (not store.unchanged(row, run) or store.needs_jobs(row)):
+                    wanted = self.apply(session, row.workflow, run, row)
+            self.fetch_jobs(wanted)
