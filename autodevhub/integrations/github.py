@@ -13,14 +13,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import requests
-import yaml
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
+from github.ContentFile import ContentFile
 from github.Repository import Repository
 from github.WorkflowJob import WorkflowJob
 from github.WorkflowRun import WorkflowRun
 
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.settings import get_settings
+from autodevhub.integrations import github_workflow_file as workflow_file
 from autodevhub.integrations.github_data import JobData, RunData, WorkflowData, job_data, run_data
 
 PER_PAGE = 100
@@ -129,22 +130,26 @@ def workflows(repo: Repository) -> list[WorkflowData]:
 
 
 def dispatch_inputs(repo: Repository, path: str) -> dict[str, Any]:
-    """Whether a workflow file accepts workflow_dispatch, and its declared inputs (a missing file: no)."""
+    """Whether a workflow file accepts workflow_dispatch, and its declared inputs. A file that is missing,
+    too large or hostile YAML accepts no dispatch and says why under "error"; the caller goes on."""
     try:
         with translated_errors():
             content = repo.get_contents(path)
-        document = yaml.safe_load(content.decoded_content) or {}  # type: ignore[union-attr]
+        return workflow_file.dispatch_trigger(_file_bytes(content))
     except (GitHubRateLimited, GitHubDown):
         raise
-    except (GitHubError, AttributeError, yaml.YAMLError) as error:
-        return {"dispatch": False, "error": f"workflow file not readable ({type(error).__name__})"}
-    triggers = document.get("on", document.get(True, {})) if isinstance(document, dict) else {}
-    if isinstance(triggers, str | list):
-        return {"dispatch": "workflow_dispatch" in triggers, "inputs": {}}
-    if not isinstance(triggers, dict) or "workflow_dispatch" not in triggers:
-        return {"dispatch": False, "inputs": {}}
-    inputs = (triggers.get("workflow_dispatch") or {}).get("inputs") or {}
-    return {"dispatch": True, "inputs": {str(k): v or {} for k, v in inputs.items() if isinstance(k, str)}}
+    except (GitHubError, workflow_file.UnreadableWorkflow) as error:
+        return {"dispatch": False, "inputs": {}, "error": f"workflow file not readable: {error.args[0]}"}
+
+
+def _file_bytes(content: ContentFile | list[ContentFile]) -> bytes:
+    """A file's bytes, refused before decoding when larger than the parser reads (GitHub sends no content,
+    encoding "none", for files over 1 MB)."""
+    if isinstance(content, list) or content.encoding != "base64":
+        raise workflow_file.UnreadableWorkflow("a directory, or a file over 1 MB")
+    if len(content.content or "") > 4 * workflow_file.MAX_FILE_BYTES // 3 + 4096:  # base64, line breaks
+        raise workflow_file.UnreadableWorkflow(f"larger than {workflow_file.MAX_FILE_BYTES // 1024} KiB")
+    return content.decoded_content
 
 
 def runs(repo: Repository, since: datetime) -> Iterator[RunData]:

@@ -1,0 +1,56 @@
+"""A sync through the real PyGithub meets hostile workflow files: it marks them unreadable and goes on."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from sqlmodel import Session, select
+
+from autodevhub.core.db import get_engine
+from autodevhub.models import Workflow
+from autodevhub.workflows.github.sync import sync_project
+from tests.support import github_history as history
+from tests.support.workflow_helpers import github_project_fixture, stored_runs  # noqa: F401 (fixture)
+
+
+def alias_bomb(levels: int, width: int) -> str:
+    """A workflow whose one choice input lists width**levels options through nested aliases."""
+    lines = ["anchors:", f"  l0: &l0 [{', '.join(['lol'] * width)}]"]
+    for level in range(1, levels):
+        lines.append(f"  l{level}: &l{level} [{', '.join([f'*l{level - 1}'] * width)}]")
+    lines += ["on:", "  workflow_dispatch:", "    inputs:", "      target:", "        type: choice"]
+    return "\n".join([*lines, f"        options: *l{levels - 1}", ""])
+
+
+HOSTILE = {
+    # a million options once expanded (about 7 MB of JSON) from a file of a few hundred bytes
+    "alias bomb": alias_bomb(6, 10),
+    "too large": "on:\n  workflow_dispatch:\n# " + "x" * 600_000 + "\n",
+    "recursive alias": "on: &on\n  workflow_dispatch:\n    inputs:\n      again: *on\n",
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_a_hostile_workflow_file_is_recorded_unreadable_and_the_sync_goes_on(
+    github_project, monkeypatch: pytest.MonkeyPatch, kind: str
+):
+    fake, project_id = github_project.fake, github_project.project_id
+    monkeypatch.setitem(history.FILES, 103, HOSTILE[kind])
+    fake.runs = {run.id: run for run in history.generate(days=5)}
+
+    started = time.monotonic()
+    result = sync_project(project_id)
+
+    assert time.monotonic() - started < 20
+    assert (result.state, result.workflows, result.new_runs) == ("ok", 3, len(fake.runs)), result.message
+    assert set(stored_runs(project_id)) == set(fake.runs)
+    with Session(get_engine()) as session:
+        workflows = {w.github_id: w.configuration for w in session.exec(select(Workflow))}
+    nightly = workflows[103]
+    assert nightly["dispatch"] is False and nightly["inputs"] == {}
+    assert nightly["error"].startswith("workflow file not readable")
+    assert len(json.dumps(nightly)) < 500
+    assert workflows[101]["inputs"] == {"debug": {"type": "boolean"}}
+    assert workflows[102]["dispatch"] is True
