@@ -46,6 +46,7 @@ class SessionState(rx.State):
     user_name: str = ""
     user_email: str = ""
     user_role: str = ""
+    _signed_in_key: str = ""  # whose states these are (ui.identity_reset); never sent to the browser
 
     def _identity_in(self, session: Session) -> Identity | None:
         token = session_token_from_cookie_header(self.router.headers.cookie)

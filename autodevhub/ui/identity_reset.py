@@ -1,0 +1,46 @@
+"""Every page state starts afresh when the sign-in behind a tab changes (a sign-out, another sign-in).
+
+Reflex keys state by the tab's token, not by the login: without this, the first snapshot the next user of a
+tab is sent (the hydrate after the page load that follows a login or logout) would hold the previous user's
+lists, forms and one-time secrets. The session cookie is the key: it changes with every sign-in and goes
+with every sign-out, and comparing its digest costs no database lookup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from reflex.middleware import Middleware
+from reflex.state import BaseState
+from reflex_base.event import Event
+
+from autodevhub.auth.web_session import session_token_from_cookie_header
+from autodevhub.ui.session_state import SessionState
+
+
+def sign_in_key(cookie_header: str) -> str:
+    """A digest of the tab's session cookie ("" when signed out): what the tab's states belong to."""
+    token = session_token_from_cookie_header(cookie_header) or ""
+    return hashlib.sha256(token.encode()).hexdigest() if token else ""
+
+
+def page_states(root: type[BaseState] = SessionState) -> list[type[BaseState]]:
+    """SessionState and every state below it."""
+    found = [root]
+    for child in root.get_substates():
+        found += page_states(child)
+    return found
+
+
+class ResetOnIdentityChange(Middleware):
+    """Before any event: if the tab's sign-in changed since its states were last used, reset them all."""
+
+    async def preprocess(self, app, state: BaseState, event: Event) -> None:
+        key = sign_in_key(state.router.headers.cookie)
+        base = await state.get_state(SessionState)
+        if base._signed_in_key == key:
+            return None
+        for page_state in page_states():
+            (await state.get_state(page_state)).reset()
+        base._signed_in_key = key
+        return None
