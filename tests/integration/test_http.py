@@ -31,6 +31,7 @@ def test_health_on_embedded_defaults(client):
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["redis"] == "not configured"
+    assert body["reasons"] == []
     assert body["version"]
 
 
@@ -50,11 +51,26 @@ def test_health_is_503_when_the_database_is_gone(client, monkeypatch):
     assert response.json()["database"] == "unavailable"
 
 
-def test_health_reports_redis_down_but_stays_up(client, monkeypatch):
+def test_health_reports_redis_down_as_degraded_but_stays_up(client, monkeypatch):
     configure(monkeypatch, REDIS_URL="redis://127.0.0.1:1/0")
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json()["redis"] == "unavailable"
+    body = response.json()
+    assert (body["status"], body["database"], body["redis"]) == ("degraded", "ok", "unavailable")
+    assert body["rate_limits"] == "memory (redis unavailable)"
+    (reason,) = body["reasons"]
+    assert reason.startswith("redis unavailable:") and "127.0.0.1:1" not in reason
+
+
+def test_health_names_every_reason_and_is_503_only_for_the_database(client, monkeypatch):
+    configure(monkeypatch, DATABASE_URL=UNREACHABLE_DATABASE, REDIS_URL="redis://127.0.0.1:1/0")
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+    assert [reason.split(":")[0] for reason in response.json()["reasons"]] == [
+        "database unavailable",
+        "redis unavailable",
+    ]
 
 
 def test_metrics_count_requests_by_route_template(client, monkeypatch, app_db):
