@@ -20,11 +20,11 @@ from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.integrations import github
 from autodevhub.models import Project, Workflow, WorkflowExecution
+from autodevhub.workflows.github import dispatch_inputs
 from autodevhub.workflows.github.tasks import SYNC, sync_job_id
 
 REF = re.compile(r"^(?!/)(?!.*\.\.)(?!.*//)[A-Za-z0-9._/+-]{1,255}(?<!/)$")
 MAX_INPUTS = 25
-MAX_INPUT_LENGTH = 1000
 BAD_REF = "Ref must be a branch or tag name."
 BAD_INPUTS = f"Inputs must be an object of at most {MAX_INPUTS} entries."
 BAD_INPUT = "Each input is a name and a text, number or boolean value."
@@ -92,29 +92,20 @@ def _execution(
 
 
 def clean_inputs(workflow: Workflow, inputs: dict[str, str | bool | int | float]) -> dict[str, str]:
-    """workflow_dispatch inputs as strings, checked against what the workflow file declares (when known)."""
+    """workflow_dispatch inputs as text; once the sync has read the workflow file, checked as GitHub does
+    (defaults filled, types and choices checked, see dispatch_inputs)."""
     if not isinstance(inputs, dict) or len(inputs) > MAX_INPUTS:
         raise InvalidInput(BAD_INPUTS)
-    cleaned = {}
-    for key, value in inputs.items():
-        if not isinstance(key, str) or not isinstance(value, str | bool | int | float):
-            raise InvalidInput(BAD_INPUT)
-        text = str(value).lower() if isinstance(value, bool) else str(value)
-        if len(text) > MAX_INPUT_LENGTH:
-            raise InvalidInput(f"Input {key!r} is longer than {MAX_INPUT_LENGTH} characters.")
-        cleaned[key] = text
+    if not all(isinstance(k, str) and isinstance(v, str | bool | int | float) for k, v in inputs.items()):
+        raise InvalidInput(BAD_INPUT)
     config = workflow.configuration
-    if "dispatch" in config:
-        if not config["dispatch"]:
-            raise InvalidInput("This workflow has no workflow_dispatch trigger.")
-        declared = config.get("inputs") or {}
-        unknown = sorted(set(cleaned) - set(declared))
-        missing = sorted(k for k, spec in declared.items() if spec.get("required") and k not in cleaned)
-        if unknown or missing:
-            raise InvalidInput(
-                f"Unknown inputs: {unknown or 'none'}; missing required inputs: {missing or 'none'}."
-            )
-    return cleaned
+    if "dispatch" not in config:
+        return {key: dispatch_inputs.as_text(key, value) for key, value in inputs.items()}
+    if config.get("error"):
+        raise InvalidInput(f"This workflow cannot be run from here: {config['error']}.")
+    if not config["dispatch"]:
+        raise InvalidInput("This workflow has no workflow_dispatch trigger.")
+    return dispatch_inputs.resolve(config.get("inputs") or {}, inputs)
 
 
 def dispatch(session: Session, actor: Actor, workflow_id: uuid.UUID | str, request: DispatchRequest) -> None:

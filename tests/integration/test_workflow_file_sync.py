@@ -12,6 +12,7 @@ from autodevhub.core.db import get_engine
 from autodevhub.models import Workflow
 from autodevhub.workflows.github.sync import sync_project
 from tests.support import github_history as history
+from tests.support.helpers import api_client, bearer
 from tests.support.workflow_helpers import github_project_fixture, stored_runs  # noqa: F401 (fixture)
 
 
@@ -54,3 +55,21 @@ def test_a_hostile_workflow_file_is_recorded_unreadable_and_the_sync_goes_on(
     assert len(json.dumps(nightly)) < 500
     assert workflows[101]["inputs"] == {"debug": {"type": "boolean"}}
     assert workflows[102]["dispatch"] is True
+
+
+def test_a_workflow_whose_file_is_unreadable_is_not_dispatched(github_project, monkeypatch):
+    monkeypatch.setitem(history.FILES, 103, HOSTILE["alias bomb"])
+    assert sync_project(github_project.project_id).state == "ok"
+    client, headers = api_client(), bearer(github_project.token)
+    items = client.get(f"/api/projects/{github_project.project_id}/workflows", headers=headers).json()[
+        "items"
+    ]
+    nightly = next(w["id"] for w in items if w["name"] == "Nightly")
+
+    answer = client.post(f"/api/workflows/{nightly}/dispatch", json={"ref": "main"}, headers=headers)
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"].startswith(
+        "This workflow cannot be run from here: workflow file not readable"
+    )
+    assert github_project.fake.dispatches == []

@@ -37,21 +37,30 @@ def choice_select(field: InputField, field_id, options) -> rx.Component:
     )
 
 
+def text_box(field: InputField, field_id: str, kind: str = "text") -> rx.Component:
+    """A text or number box, prefilled with the default; left empty, the server fills the default in."""
+    return rx.input(
+        id=field_id,
+        name=INPUT_PREFIX + field.name,
+        type=kind,
+        step="any",  # numbers: decimals too, as GitHub accepts
+        default_value=field.default,
+        required=field.required & (field.hint == ""),
+        max_length=1000,
+        width="100%",
+    )
+
+
 def input_field(field: InputField) -> rx.Component:
-    """One declared input: a yes/no or choice select, or a text box; its description as the hint."""
+    """One declared input: a yes/no or choice select, a number or text box; its description and the
+    workflow file's default as hints."""
     field_id = "dispatch-input-" + field.name
     control = rx.match(
         field.kind,
         ("boolean", choice_select(field, field_id, ["true", "false"])),
         ("choice", choice_select(field, field_id, field.options)),
-        rx.input(
-            id=field_id,
-            name=INPUT_PREFIX + field.name,
-            default_value=field.default,
-            required=field.required,
-            max_length=1000,
-            width="100%",
-        ),
+        ("number", text_box(field, field_id, "number")),
+        text_box(field, field_id),
     )
     return rx.vstack(
         rx.hstack(
@@ -62,6 +71,7 @@ def input_field(field: InputField) -> rx.Component:
         ),
         control,
         rx.cond(field.description != "", rx.text(field.description, size="1", color_scheme="gray")),
+        rx.cond(field.hint != "", rx.text(field.hint, size="1", color_scheme="gray")),
         spacing="1",
         width="100%",
     )

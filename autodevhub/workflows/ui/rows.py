@@ -42,6 +42,7 @@ OUTCOMES = {
 }
 RERUNNABLE = frozenset({*FAILED, "cancelled"})
 INPUT_KINDS = ("string", "boolean", "choice", "number", "environment")
+FIELD_KINDS = {"boolean": "boolean", "choice": "choice", "number": "number"}  # the rest: a text box
 
 
 @dataclasses.dataclass(frozen=True)
@@ -87,6 +88,7 @@ class InputField:
     required: bool
     default: str
     options: list[str]
+    hint: str = ""  # the workflow file's default, shown under the field
 
 
 @dataclasses.dataclass(frozen=True)
@@ -154,10 +156,11 @@ def input_fields(inputs: object) -> list[InputField]:
         spec = spec if isinstance(spec, dict) else {}
         kind = spec.get("type") if spec.get("type") in INPUT_KINDS else "string"
         options = [str(o) for o in spec.get("options") or [] if str(o)] if kind == "choice" else []
-        default = spec.get("default")
-        default = (
-            str(default).lower() if isinstance(default, bool) else "" if default is None else str(default)
+        declared = spec.get("default")
+        declared = (
+            "" if declared is None else str(declared).lower() if isinstance(declared, bool) else str(declared)
         )
+        default = declared
         if kind == "boolean":
             default = default if default in ("true", "false") else "false"
         elif kind == "choice" and default not in options:
@@ -166,11 +169,12 @@ def input_fields(inputs: object) -> list[InputField]:
             InputField(
                 name=str(name),
                 label=str(name).replace("_", " ").capitalize(),
-                kind="choice" if kind == "choice" and options else "boolean" if kind == "boolean" else "text",
+                kind="text" if kind == "choice" and not options else FIELD_KINDS.get(kind, "text"),
                 description=str(spec.get("description") or "")[:300],
                 required=bool(spec.get("required")),
                 default=default[:1000],
                 options=options,
+                hint=f"Default: {declared[:200]}" if declared else "",
             )
         )
     return fields
