@@ -1,7 +1,12 @@
-"""Pure functions from the metrics bundle (service.project_metrics) to plotly figures and DORA tiles."""
+"""Pure functions from the metrics bundle (service.project_metrics) to plotly figures and DORA tiles.
+
+Plotly reads a subset of HTML (<a href>, <b>, <br>, <span style>, entities) in every text it draws: trace and
+legend names, tick text, hover text, titles. Text from GitHub goes through `plotly_text` first.
+"""
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -40,6 +45,11 @@ def format_duration(seconds: float | None) -> str:
     return f"{seconds / 86_400:.1f} d"
 
 
+def plotly_text(value: object) -> str:
+    """Text drawn literally by plotly: &, < and > escaped, so no tag or entity of GitHub data is read."""
+    return html.escape(str(value), quote=False)
+
+
 def _days(window: dict[str, Any]) -> list[str]:
     """Every UTC day of the window, so quiet days show as gaps rather than vanish."""
     first: date = datetime.fromisoformat(window["since"]).date()
@@ -59,7 +69,7 @@ def runs_per_day_figure(bundle: dict[str, Any]) -> go.Figure:
             go.Bar(
                 x=days,
                 y=[counts[o].get(d, 0) for d in days],
-                name=o.replace("_", " "),
+                name=plotly_text(o.replace("_", " ")),
                 marker_color=OUTCOME_COLORS.get(o, "#6e7781"),
             )
             for o in order
@@ -96,7 +106,7 @@ def success_rate_figure(bundle: dict[str, Any]) -> go.Figure:
     figure = go.Figure(
         go.Bar(
             x=rates,
-            y=[w["name"] for w in rows],
+            y=[plotly_text(w["name"]) for w in rows],
             orientation="h",
             text=[f"{rate:g} %" for rate in rates],
             marker_color=[OUTCOME_COLORS["success" if rate >= 90 else "failure"] for rate in rates],

@@ -1,16 +1,19 @@
 """Display rows of the Workflows page, built from the workflow services' plain data: pure functions.
 
-Text from GitHub stays text (never rendered as HTML) and only http(s) links are kept.
+Text from GitHub stays text (never rendered as HTML); links are kept only to the configured GitHub host.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 
+from autodevhub.core.settings import get_settings
 from autodevhub.workflows.github.store import FAILED
 from autodevhub.workflows.ui import charts
 
@@ -42,6 +45,7 @@ OUTCOMES = {
 }
 RERUNNABLE = frozenset({*FAILED, "cancelled"})
 INPUT_KINDS = ("string", "boolean", "choice", "number", "environment")
+LINK_CHARACTERS = re.compile(r"[!-\[\]-~]{1,500}")  # printable ASCII, no space or backslash
 FIELD_KINDS = {"boolean": "boolean", "choice": "choice", "number": "number"}  # the rest: a text box
 
 
@@ -119,9 +123,14 @@ def utc_iso(value: str | datetime | None) -> str:
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).isoformat()
 
 
-def safe_href(url: object) -> str:
-    """Only http(s) links from GitHub data; anything else (javascript:, data:) is dropped."""
-    return url if isinstance(url, str) and url.startswith(("https://", "http://")) else ""
+def github_href(url: object) -> str:
+    """A link only to the configured GitHub web host (GITHUB_URL); any other host, scheme, port, user info
+    or stray character (a webhook can carry any URL) gives "": the run is shown without a link."""
+    if not isinstance(url, str) or not LINK_CHARACTERS.fullmatch(url):
+        return ""
+    base, parts = urlsplit(get_settings().github_url), urlsplit(url)
+    same_host = (parts.scheme, parts.netloc.lower()) == (base.scheme, base.netloc.lower())
+    return url if same_host and parts.path.startswith(base.path + "/") else ""
 
 
 def run_row(run: dict[str, Any]) -> RunRow:
@@ -143,7 +152,7 @@ def run_row(run: dict[str, Any]) -> RunRow:
         actor=run["actor"] or "",
         created_at=utc_iso(run["created_at"]),
         duration=charts.format_duration(run["duration_seconds"]),
-        href=safe_href(run["html_url"]),
+        href=github_href(run["html_url"]),
         can_rerun=completed and run["conclusion"] in RERUNNABLE,
         can_cancel=not completed,
     )
