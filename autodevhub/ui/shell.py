@@ -8,6 +8,7 @@ from autodevhub import __version__
 from autodevhub.ui.components import link_button
 from autodevhub.ui.native_forms import sign_out_form
 from autodevhub.ui.navigation import FOCUS_RING, nav_links
+from autodevhub.ui.service_banner import service_banner
 from autodevhub.ui.session_state import SessionState
 
 HEADER_HEIGHT = "3.5rem"
@@ -218,10 +219,11 @@ def sidebar(route: str) -> rx.Component:
 
 
 def shell(content: rx.Component, route: str) -> rx.Component:
-    """The whole page: header on top, sidebar and main content below."""
+    """The whole page: header on top (and the service banner while degraded), sidebar and content below."""
     return rx.box(
         skip_link(),
         header(route),
+        service_banner(),
         rx.flex(
             sidebar(route),
             rx.el.main(
