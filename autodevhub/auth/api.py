@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from autodevhub.auth import accounts, api_tokens, sessions
+from autodevhub.auth import accounts, api_tokens, github_api, sessions
 from autodevhub.auth.web_session import (
     WEB_COOKIE,
     clear_session_cookie,
@@ -146,6 +146,7 @@ def web_login(
     try:
         actor = request_actor(request)
         user = accounts.login_with_password(session, actor, email, password)
+        github_api.confirm_pending_link(request, session, actor, user)
         raw = start_browser_session(session, actor, user)
     except ServiceError as error:
         return _back_to("/login", error.message, email=email, next=next)

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from autodevhub.auth.github_login import login_with_github
+from autodevhub.auth.github_login import LinkNeedsPassword, link_github, login_with_github
+from autodevhub.auth.sessions import identity_of
 from autodevhub.auth.web_session import safe_next, signed_in_redirect, start_browser_session
 from autodevhub.core.errors import ServiceError
+from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.integrations import github_oauth
+from autodevhub.models import User
 from autodevhub.web.deps import DbSession, request_actor
 
 router = APIRouter(tags=["auth"])
@@ -22,26 +25,44 @@ router = APIRouter(tags=["auth"])
 OAUTH_COOKIE = "autodevhub_oauth"
 OAUTH_COOKIE_MAX_AGE = 600
 NEXT_KEY = "github_next"
+LINK_KEY = "github_link"  # a GitHub identity waiting for its account holder's password (10 minutes at most)
+MOVED = "moved"  # query flag: the browser was already sent to the public URL once (no redirect loop)
 NOT_CONFIGURED = (
     "GitHub sign-in is not configured. An administrator must set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET."
 )
 BAD_STATE = (
     "GitHub sign-in failed: the state parameter is missing or does not match this browser's sign-in. "
-    "Start again from the sign-in page."
+    "Open AutoDevHub at {url} and start again from the sign-in page."
 )
 
 
-def _to_login(error: str) -> RedirectResponse:
-    return RedirectResponse(f"/login?{urlencode({'error': error})}", status_code=status.HTTP_303_SEE_OTHER)
+def _to_login(error: str, **keep: str) -> RedirectResponse:
+    query = urlencode({"error": error, **keep})
+    return RedirectResponse(f"/login?{query}", status_code=status.HTTP_303_SEE_OTHER)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 @router.get("/auth/github/login", include_in_schema=False)
-async def github_login(request: Request, next: Annotated[str, Query(max_length=500)] = "/") -> Response:
-    """Send the browser to GitHub's consent page (state and PKCE S256 challenge included)."""
+async def github_login(
+    request: Request,
+    next: Annotated[str, Query(max_length=500)] = "/",
+    moved: Annotated[bool, Query(alias=MOVED)] = False,
+) -> Response:
+    """Send the browser to GitHub's consent page (state and PKCE S256 challenge included). Opened on
+    another host than the public URL (127.0.0.1 for localhost), the browser first goes to the public URL:
+    the state cookie must be set on the host GitHub sends it back to."""
     if not github_oauth.is_configured():
         return _to_login(NOT_CONFIGURED)
+    base_url = get_settings().base_url
+    if _origin(str(request.base_url)) != _origin(base_url) and not moved:
+        query = urlencode({"next": safe_next(next), MOVED: "true"})
+        return RedirectResponse(f"{base_url}/auth/github/login?{query}", status_code=307)
     request.session[NEXT_KEY] = safe_next(next)
-    callback = f"{get_settings().base_url}/auth/github/callback"
+    callback = f"{base_url}/auth/github/callback"
     return await github_oauth.authorize_redirect(request, callback)
 
 
@@ -57,7 +78,8 @@ async def github_callback(request: Request, session: DbSession) -> Response:
     try:
         profile = await github_oauth.fetch_profile(request)
     except github_oauth.MismatchingStateError:
-        return JSONResponse({"detail": BAD_STATE}, status_code=status.HTTP_400_BAD_REQUEST)
+        detail = BAD_STATE.format(url=get_settings().base_url)
+        return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
     except github_oauth.OAuthError as error:
         if error.error == "access_denied":
             return _to_login("GitHub sign-in was cancelled.")
@@ -69,9 +91,21 @@ async def github_callback(request: Request, session: DbSession) -> Response:
     target = safe_next(str(request.session.pop(NEXT_KEY, "/")))
     try:
         raw = await run_in_threadpool(_sign_in, session, profile, request)
+    except LinkNeedsPassword as pending:
+        request.session[LINK_KEY] = {"id": pending.github_id, "login": pending.login, "email": pending.email}
+        return _to_login(pending.message, email=pending.email, next=target)
     except ServiceError as error:
         return _to_login(error.message)
     return signed_in_redirect(target, raw)
+
+
+def confirm_pending_link(request: Request, session: Session, actor: Actor, user: User) -> None:
+    """After a password sign-in in this browser: link the GitHub identity that asked for this account
+    within the last ten minutes (the password proved the account is theirs)."""
+    pending = request.session.pop(LINK_KEY, None)
+    if isinstance(pending, dict) and pending.get("email") == user.email:
+        holder = actor.acting_for(identity_of(user))
+        link_github(session, holder, user, int(pending["id"]), str(pending["login"]))
 
 
 def _sign_in(session: Session, profile: github_oauth.GitHubProfile, request: Request) -> str:

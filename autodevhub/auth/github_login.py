@@ -21,7 +21,20 @@ NO_VERIFIED_EMAIL = (
     "Your GitHub account has no verified primary email address. Verify one on GitHub, then sign in again."
 )
 LINKED_ELSEWHERE = "The account with this email is linked to a different GitHub account."
+CONFIRM_TO_LINK = (
+    "An AutoDevHub account already uses {email}. Sign in with its password once to link your GitHub "
+    "account @{login}; after that, Sign in with GitHub works on its own. No password? Ask an administrator."
+)
 DEACTIVATED = "This account is deactivated."
+
+
+class LinkNeedsPassword(Conflict):
+    """GitHub's verified e-mail names an existing account not linked to GitHub yet: its holder must prove
+    it is theirs (their password) before GitHub can sign in to it."""
+
+    def __init__(self, email: str, github_id: int, login: str) -> None:
+        super().__init__(CONFIRM_TO_LINK.format(email=email, login=login))
+        self.email, self.github_id, self.login = email, github_id, login
 
 
 def login_with_github(
@@ -33,7 +46,8 @@ def login_with_github(
     verified_email: str | None,
     orgs: list[str],
 ) -> User:
-    """The account for a GitHub identity (found by GitHub id, else linked by verified email, else created).
+    """The account for a GitHub identity (found by GitHub id, else created from the verified email). An
+    existing account with that email is never linked here: LinkNeedsPassword (see `link_github`).
 
     Refusals are audited and committed before they are raised; on success the caller commits.
     """
@@ -56,7 +70,8 @@ def login_with_github(
     if user is not None and user.github_id not in (None, github_id):
         refuse(Conflict(LINKED_ELSEWHERE), "linked_to_other_github_account", user)
 
-    linking = user is not None and user.github_id is None
+    if user is not None and user.github_id is None:
+        refuse(LinkNeedsPassword(user.email, github_id, login), "github_link_needs_password", user)
     if user is None:
         first, _, last = name.strip().partition(" ")
         try:
@@ -68,10 +83,21 @@ def login_with_github(
             user = accounts.sign_up(session, actor, account)
         except Forbidden as error:
             refuse(error, "invite_only")
-    signed_in = actor.acting_for(identity_of(user))
-    if linking:
-        audit.record(session, signed_in, "user.github_link", "user", user.id, github_login=login)
     user.github_id, user.github_login = github_id, login[:39]
     session.add(user)
-    audit.record(session, signed_in, "auth.login", "user", user.id, method="github")
+    audit.record(session, actor.acting_for(identity_of(user)), "auth.login", "user", user.id, method="github")
     return user
+
+
+def link_github(session: Session, actor: Actor, user: User, github_id: int, login: str) -> bool:
+    """Link the GitHub identity to the account its holder just proved with their password (the actor is
+    them); False, changing nothing, when either side is linked already. Audited; the caller commits."""
+    taken = session.exec(select(User).where(User.github_id == github_id)).first()
+    if user.github_id is not None or taken is not None:
+        return False
+    user.github_id, user.github_login = github_id, login[:39]
+    session.add(user)
+    audit.record(
+        session, actor, "user.github_link", "user", user.id, github_login=login, confirmed_by="password"
+    )
+    return True

@@ -26,6 +26,10 @@ def test_one_port_serves_ui_api_health_and_metrics(live_app_url):
         assert page.headers["x-content-type-options"] == "nosniff"
 
 
+def test_the_start_up_log_says_which_address_to_open(live_app):
+    assert f"AutoDevHub is ready: open {live_app.url} " in live_app.log.read_text(errors="replace")
+
+
 def test_cors_preflight_from_a_foreign_origin_is_refused(live_app_url):
     headers = {"Origin": FOREIGN, "Access-Control-Request-Method": "POST"}
     response = httpx.options(f"{live_app_url}/api/projects", headers=headers, timeout=10)

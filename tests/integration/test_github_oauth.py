@@ -7,10 +7,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
 from autodevhub.auth import policy, sessions
-from autodevhub.auth.github_login import DEACTIVATED, LINKED_ELSEWHERE, NO_VERIFIED_EMAIL, ORG_REFUSED
+from autodevhub.auth.github_login import (
+    CONFIRM_TO_LINK,
+    DEACTIVATED,
+    LINKED_ELSEWHERE,
+    NO_VERIFIED_EMAIL,
+    ORG_REFUSED,
+)
 from autodevhub.auth.tokens import token_hash
 from autodevhub.auth.web_session import WEB_COOKIE
 from autodevhub.core.cache import get_cache
@@ -18,6 +25,7 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.models import AuditLog, User, UserRole, UserSession, utcnow
+from autodevhub.web.api import create_api
 from tests.support.fake_github import FakeGitHub, fake_github_fixture, s256  # noqa: F401 (provides fake_github)
 from tests.support.helpers import PASSWORD, api_client, make_user
 
@@ -184,23 +192,77 @@ def test_token_exchange_refused_by_github_is_400(client, github):
     assert counts() == (0, 0)
 
 
-def test_links_an_existing_password_account_by_verified_email(client, github):
+def password_login(client, email: str, password: str = PASSWORD):
+    form = {"email": email, "password": password, "next": "/"}
+    origin = {"Origin": "http://localhost:3000"}
+    return client.post("/auth/web/login", data=form, headers=origin, follow_redirects=False)
+
+
+def github_of(user_id) -> tuple[int | None, str | None]:
+    with Session(get_engine()) as session:
+        user = session.get(User, user_id)
+        return user.github_id, user.github_login
+
+
+def test_an_existing_account_is_linked_only_after_its_password_confirms_it(client, github):
     existing = make_user("mona@example.com")
     github.emails = [{"email": "Mona@Example.COM", "primary": True, "verified": True}]
-    assert sign_in(client).status_code == 303
-    with Session(get_engine()) as session:
-        user = session.exec(select(User)).one()
-        assert (user.id, user.github_id, user.github_login) == (existing.id, 4242, "octocat")
-        assert user.password_hash == existing.password_hash
-    assert len(audit_rows("user.github_link")) == 1
+    response = sign_in(client)
+    assert login_error(response) == CONFIRM_TO_LINK.format(email="mona@example.com", login="octocat")
+    assert parse_qs(urlsplit(response.headers["location"]).query)["email"] == ["mona@example.com"]
+    assert WEB_COOKIE not in client.cookies and counts() == (1, 0)  # nobody signed in, nothing linked
+    assert github_of(existing.id) == (None, None)
+    assert [row.audit_metadata["reason"] for row in audit_rows("auth.login_failed")] == [
+        "github_link_needs_password"
+    ]
+
+    assert password_login(client, "mona@example.com").status_code == 303  # the holder proves it is theirs
+    assert github_of(existing.id) == (4242, "octocat")
+    [link] = audit_rows("user.github_link")
+    assert (link.user_id, link.audit_metadata) == (
+        existing.id,
+        {"github_login": "octocat", "confirmed_by": "password"},
+    )
 
     github.emails = [{"email": "mona@elsewhere.example", "primary": True, "verified": True}]
     github.user = {**github.user, "login": "mona-renamed"}
-    assert sign_in(api_client()).status_code == 303  # found by GitHub id, whatever the email now is
-    with Session(get_engine()) as session:
-        assert session.exec(select(User.github_login)).one() == "mona-renamed"
-    assert counts() == (1, 2)
-    assert len(audit_rows("user.github_link")) == 1
+    assert sign_in(api_client()).status_code == 303  # found by GitHub id from now on, whatever the email
+    assert github_of(existing.id) == (4242, "mona-renamed")
+    assert counts() == (1, 2) and len(audit_rows("user.github_link")) == 1
+
+
+def test_a_pending_link_is_kept_by_its_browser_and_its_account_only(client, github):
+    mona = make_user("mona@example.com")
+    other = make_user("other@example.com")
+    assert login_error(sign_in(client)).startswith("An AutoDevHub account already uses mona@example.com")
+
+    assert password_login(api_client(), "mona@example.com").status_code == 303  # another browser
+    assert password_login(client, "other@example.com").status_code == 303  # another account
+    assert github_of(mona.id) == github_of(other.id) == (None, None)
+    assert password_login(client, "mona@example.com").status_code == 303  # the pending link was used up
+    assert github_of(mona.id) == (None, None) and audit_rows("user.github_link") == []
+
+
+def test_sign_in_opened_on_another_host_goes_to_the_public_url_first(github):
+    other_host = TestClient(create_api(), base_url="http://127.0.0.1:3000")
+    moved = other_host.get("/auth/github/login", params={"next": "/stories"}, follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == "http://localhost:3000/auth/github/login?next=%2Fstories&moved=true"
+    assert "set-cookie" not in moved.headers  # no state stored on the host GitHub will not come back to
+
+    public = api_client()
+    start = public.get(moved.headers["location"], follow_redirects=False)
+    assert start.status_code == 302 and start.headers["location"].startswith(github.url)
+    # Behind a proxy that rewrites the host, the flag stops a loop: the sign-in starts where it is.
+    again = other_host.get(
+        moved.headers["location"].replace("localhost", "127.0.0.1"), follow_redirects=False
+    )
+    assert again.status_code == 302
+
+
+def test_a_lost_state_says_which_address_to_open(client):
+    response = finish(client, with_query(callback_url(client), state="forged-state"))
+    assert "Open AutoDevHub at http://localhost:3000" in response.json()["detail"]
 
 
 def test_account_linked_to_another_github_user_is_refused(client, github):
