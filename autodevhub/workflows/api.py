@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -126,8 +125,20 @@ def _refuse(code: int, detail: str) -> JSONResponse:
 
 @router.post("/api/webhooks/github", status_code=status.HTTP_202_ACCEPTED)
 async def github_webhook(request: Request) -> JSONResponse:
-    """GitHub's deliveries: size, then signature, then JSON; each delivery id is applied once."""
-    length = request.headers.get("content-length", "")
+    """GitHub's deliveries: headers, then size, then signature, then payload; each delivery applied once.
+
+    Nothing reads the body of a request that cannot be signed (no secret set) or is not signed.
+    """
+    secret, headers = get_settings().github_webhook_secret, request.headers
+    if not secret:
+        return _refuse(401, "Webhooks are off: GITHUB_WEBHOOK_SECRET is not set.")
+    signature = headers.get("x-hub-signature-256", "").strip()
+    if not webhooks.SIGNATURE.match(signature):
+        return _refuse(401, "Missing or invalid X-Hub-Signature-256.")
+    delivery = headers.get("x-github-delivery", "")
+    if not webhooks.DELIVERY_ID.match(delivery):
+        return _refuse(400, "Missing or invalid X-GitHub-Delivery.")
+    length = headers.get("content-length", "")
     if length and (not length.isdigit() or int(length) > webhooks.MAX_BODY_BYTES):
         return _refuse(413, "The payload is larger than 25 MB.")
     body = bytearray()
@@ -135,28 +146,25 @@ async def github_webhook(request: Request) -> JSONResponse:
         body += chunk
         if len(body) > webhooks.MAX_BODY_BYTES:
             return _refuse(413, "The payload is larger than 25 MB.")
-    secret = get_settings().github_webhook_secret
-    if not webhooks.signature_valid(secret, bytes(body), request.headers.get("x-hub-signature-256")):
+    if not webhooks.signature_valid(secret, bytes(body), signature):
         return _refuse(401, "Missing or invalid X-Hub-Signature-256.")
-    delivery = request.headers.get("x-github-delivery", "")
-    if not webhooks.DELIVERY_ID.match(delivery):
-        return _refuse(400, "Missing or invalid X-GitHub-Delivery.")
-    return await run_in_threadpool(_receive, delivery, request.headers.get("x-github-event", ""), bytes(body))
+    event, content_type = headers.get("x-github-event", ""), headers.get("content-type", "")
+    return await run_in_threadpool(_receive, delivery, event, bytes(body), content_type)
 
 
-def _receive(delivery: str, event: str, body: bytes) -> JSONResponse:
+def _receive(delivery: str, event: str, body: bytes, content_type: str) -> JSONResponse:
     try:
-        payload = json.loads(body)
-    except ValueError:
-        return _refuse(400, "The payload is not valid JSON.")
-    if not isinstance(payload, dict):
-        return _refuse(400, "The payload must be a JSON object.")
+        payload = webhooks.decode(body, content_type)
+    except webhooks.Undecodable as error:
+        return _refuse(400, str(error))
     if event == "ping":
         return JSONResponse({"status": "pong"}, status_code=200)
     if event not in webhooks.EVENTS:
         return JSONResponse({"status": "ignored"}, status_code=202)
     with session_scope() as session:
-        accepted = webhooks.accept(session, delivery, event, payload)
-    if not accepted:
+        outcome = webhooks.accept(session, delivery, event, payload)
+    if outcome == "duplicate":
         return JSONResponse({"status": "duplicate"}, status_code=200)
-    return JSONResponse({"status": "queued"}, status_code=202)
+    if outcome == "queued":
+        return JSONResponse({"status": "queued"}, status_code=202)
+    return _refuse(400, outcome)

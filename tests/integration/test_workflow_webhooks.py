@@ -1,28 +1,26 @@
-"""POST /api/webhooks/github: GitHub's signature test vector, refusals, one application per delivery."""
+"""POST /api/webhooks/github: signature test vector, refusals, content types, one application per delivery."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import asyncio
+import concurrent.futures
 import json
 import uuid
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlmodel import Session, func, select
 
-from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
 from autodevhub.core.settings import get_settings
 from autodevhub.models import WorkflowExecution
 from autodevhub.models.workflows import WebhookDelivery
+from autodevhub.web.api import create_api
+from autodevhub.workflows.github.sync import sync_project
 from autodevhub.workflows.github.webhooks import signature_valid
 from tests.support import github_history as history
 from tests.support.helpers import api_client
+from tests.support.webhook_helpers import FORM, SECRET, URL, example, hook_fixture, sign  # noqa: F401 (fixture)
 from tests.support.workflow_helpers import github_project_fixture, stored_jobs, stored_runs  # noqa: F401 (fixture)
-
-SECRET = "webhook-secret-for-tests"
-URL = "/api/webhooks/github"
 
 
 def test_github_published_test_vector():
@@ -33,29 +31,6 @@ def test_github_published_test_vector():
     assert not signature_valid(secret, payload, expected.replace("sha256=7", "sha256=8"))
     assert not signature_valid(secret, payload, None)
     assert not signature_valid("", payload, expected)
-
-
-@pytest.fixture
-def hook(github_project, monkeypatch):
-    """The webhook secret set, a client, and a sender of signed deliveries."""
-    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
-    get_settings.cache_clear()
-    client = api_client()
-
-    def send(event: str, payload, delivery: str | None = None, signature: str | None = None, body=None):
-        body = body if body is not None else json.dumps(payload).encode()
-        headers = {
-            "X-GitHub-Event": event,
-            "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
-            "Content-Type": "application/json",
-        }
-        digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        headers["X-Hub-Signature-256"] = signature if signature is not None else f"sha256={digest}"
-        response = client.post(URL, content=body, headers=headers)
-        assert jobs.local_runner().wait_idle(10)
-        return response
-
-    return send
 
 
 def run_payload(run: history.Run, action: str = "completed") -> dict:
@@ -164,7 +139,8 @@ def test_bodies_over_25_mb_are_refused(hook, github_project):
         for _ in range(26):
             yield b" " * (1024 * 1024)
 
-    streamed = api_client().post(URL, content=chunks(), headers={"X-GitHub-Event": "push"})
+    headers = {"X-GitHub-Event": "push", "X-GitHub-Delivery": "big-1", "X-Hub-Signature-256": sign(b"")}
+    streamed = api_client().post(URL, content=chunks(), headers=headers)
     assert streamed.status_code == 413
 
 
@@ -176,3 +152,109 @@ def test_a_repository_nobody_tracks_is_recorded_and_ignored(hook):
     with Session(get_engine()) as session:
         assert session.get(WebhookDelivery, delivery).outcome == "no project tracks this repository"
         assert session.exec(select(func.count()).select_from(WorkflowExecution)).one() == 0
+
+
+def test_form_encoded_deliveries_are_accepted(hook, github_project):
+    """GitHub's default content type: payload=<json>, signed over the form body as sent."""
+    ping = hook("ping", example("ping/payload.json"), content_type=FORM)
+    assert (ping.status_code, ping.json()) == (200, {"status": "pong"})
+
+    run = history.make_run(790, 101, datetime.now(UTC) - timedelta(minutes=10))
+    assert hook("workflow_run", run_payload(run), content_type=FORM).json() == {"status": "queued"}
+    assert stored_runs(github_project.project_id)[790].conclusion == "success"
+
+    json_signature = sign(json.dumps(run_payload(run)).encode())
+    assert (
+        hook("workflow_run", run_payload(run), signature=json_signature, content_type=FORM).status_code == 401
+    )
+    response = hook("workflow_run", None, body=b"other=1", content_type=FORM)
+    assert (response.status_code, response.json()) == (400, {"detail": "The form has no payload field."})
+
+
+def asgi_post(headers: dict[str, str]) -> tuple[int, int]:
+    """POST an endless body straight to the ASGI app: (status, how many body chunks it read)."""
+    reads = []
+
+    async def receive() -> dict:
+        reads.append(1)
+        return {"type": "http.request", "body": b" " * 1024 * 1024, "more_body": True}
+
+    sent: list[dict] = []
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": URL,
+        "raw_path": URL.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        "server": ("localhost", 3000),
+        "client": ("127.0.0.1", 50000),
+    }
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # Playwright may leave a loop in this thread
+        pool.submit(asyncio.run, create_api()(scope, receive, send)).result(timeout=60)
+    return next(m["status"] for m in sent if m["type"] == "http.response.start"), len(reads)
+
+
+def test_unsigned_or_unconfigured_is_refused_before_reading_the_body(app_db, monkeypatch):
+    headers = {"X-GitHub-Event": "push", "X-GitHub-Delivery": str(uuid.uuid4())}
+    signed = {**headers, "X-Hub-Signature-256": "sha256=" + "0" * 64}
+    assert asgi_post(signed) == (401, 0)  # no secret configured
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
+    get_settings.cache_clear()
+    assert asgi_post(headers) == (401, 0)  # no signature
+    assert asgi_post({**headers, "X-Hub-Signature-256": "sha1=0"}) == (401, 0)
+    assert asgi_post(signed) == (413, 26)  # signed: read as a stream up to the cap, then refused
+
+
+def test_a_late_older_attempt_never_undoes_a_newer_one(hook, github_project):
+    run = history.make_run(791, 101, datetime.now(UTC) - timedelta(minutes=30))
+    first_attempt = run_payload(run)
+    run.attempt, run.status, run.conclusion = 2, "queued", None
+    run.updated = run.updated + timedelta(minutes=5)
+    assert hook("workflow_run", run_payload(run, "requested")).status_code == 202
+    assert hook("workflow_run", first_attempt).status_code == 202  # attempt 1's completion, delivered late
+
+    stored = stored_runs(github_project.project_id)[791]
+    assert (stored.run_attempt, stored.status.value, stored.conclusion) == (2, "queued", None)
+
+
+def test_a_completed_job_does_not_go_back_to_in_progress(hook, github_project):
+    run = history.make_run(792, 101, datetime.now(UTC) - timedelta(minutes=30))
+    assert hook("workflow_run", run_payload(run)).status_code == 202
+    done = history.job_json(run, run.jobs[0], "https://api.github.com")
+    running = {**done, "status": "in_progress", "conclusion": None, "completed_at": None}
+    for job in (done, running):
+        assert (
+            hook(
+                "workflow_job",
+                {
+                    "action": job["status"],
+                    "workflow_job": job,
+                    "repository": {"full_name": history.FULL_NAME},
+                },
+            ).status_code
+            == 202
+        )
+
+    stored = stored_jobs(github_project.project_id)[run.jobs[0].id]
+    assert (stored.status, stored.conclusion) == ("completed", done["conclusion"])
+
+
+def test_a_sync_reading_an_older_state_keeps_the_webhooks_newer_one(hook, github_project):
+    run = history.make_run(793, 101, datetime.now(UTC) - timedelta(minutes=30))
+    assert hook("workflow_run", run_payload(run)).status_code == 202  # completed, by webhook
+    stale = history.make_run(793, 101, datetime.now(UTC) - timedelta(minutes=30), conclusion=None)
+    github_project.fake.runs = {stale.id: stale}  # GitHub's list, read a moment before the run completed
+
+    sync_project(str(github_project.project_id))
+
+    stored = stored_runs(github_project.project_id)[793]
+    assert (stored.status.value, stored.conclusion) == ("completed", "success")

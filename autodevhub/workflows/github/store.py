@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -15,6 +15,9 @@ from autodevhub.models.workflows import WorkflowJob, WorkflowSync
 
 FAILED = ("failure", "timed_out", "startup_failure")
 SUCCESS = "success"
+# How far along a run or job is, for two reports of the same second (their times cannot order them).
+PROGRESS = {"requested": 0, "pending": 0, "waiting": 1, "queued": 2, "in_progress": 3, "completed": 4}
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 
 def sync_state(session: Session, project_id: uuid.UUID) -> WorkflowSync:
@@ -71,28 +74,42 @@ def workflow_for_run(session: Session, project_id: uuid.UUID, run: RunData) -> W
 
 
 def known_runs(
-    session: Session, workflow_id: uuid.UUID, run_ids: Iterable[int]
+    session: Session, workflow_id: uuid.UUID, run_ids: Iterable[int], *, lock: bool = False
 ) -> dict[int, WorkflowExecution]:
+    """The stored runs among `run_ids`; `lock` holds their rows until commit (on PostgreSQL)."""
     query = select(WorkflowExecution).where(
         WorkflowExecution.workflow_id == workflow_id, col(WorkflowExecution.github_run_id).in_(list(run_ids))
     )
+    query = query.with_for_update() if lock else query
     return {row.github_run_id: row for row in session.exec(query) if row.github_run_id is not None}
 
 
+def newer(run: RunData, row: WorkflowExecution) -> bool:
+    """True when GitHub's `run` is newer than the stored row: a later attempt, update or (same second) status.
+
+    GitHub does not order webhook deliveries, and a sync may read a run just before a webhook reports it.
+    """
+    if run.run_attempt != row.run_attempt:
+        return run.run_attempt > row.run_attempt
+    if run.updated_at and row.github_updated_at and run.updated_at != row.github_updated_at:
+        return run.updated_at > row.github_updated_at
+    return PROGRESS.get(run.status, 0) > PROGRESS.get(row.status.value, 0)
+
+
 def unchanged(row: WorkflowExecution | None, run: RunData) -> bool:
-    """True when the stored row already says what GitHub says."""
-    return (
-        row is not None
-        and row.github_updated_at == run.updated_at
-        and row.status.value == run.status
-        and row.run_attempt == run.run_attempt
-    )
+    """True when the stored row already says what GitHub says, or something newer."""
+    return row is not None and not newer(run, row)
 
 
 def apply_run(
     session: Session, workflow: Workflow, run: RunData, row: WorkflowExecution | None
 ) -> WorkflowExecution:
-    """Insert or update the execution for `run`; a new attempt forgets the previous attempt's jobs summary."""
+    """Insert or update the execution for `run`, unless the row is as new (it is returned unchanged).
+
+    A new attempt forgets the previous attempt's jobs summary.
+    """
+    if row is not None and not newer(run, row):
+        return row
     if row is None:
         row = WorkflowExecution(project_id=workflow.project_id, workflow_id=workflow.id, github_run_id=run.id)
     elif row.run_attempt != run.run_attempt:
@@ -116,11 +133,15 @@ def needs_jobs(row: WorkflowExecution) -> bool:
 
 
 def store_jobs(session: Session, row: WorkflowExecution, jobs: list[JobData]) -> None:
-    """Upsert the run's jobs (every attempt), summarise them in `logs`, derive the queue time."""
+    """Upsert the run's jobs (every attempt), summarise them in `logs`, derive the queue time.
+
+    A job older than the stored one (a late delivery, a sync's earlier read) is left out.
+    """
     existing = {
         job.github_job_id: job
         for job in session.exec(select(WorkflowJob).where(WorkflowJob.execution_id == row.id))
     }
+    jobs = [data for data in jobs if data.id not in existing or not _job_older(data, existing[data.id])]
     for data in jobs:
         job = existing.get(data.id) or WorkflowJob(
             execution_id=row.id, project_id=row.project_id, github_job_id=data.id, name=data.name
@@ -157,6 +178,16 @@ def summarise(row: WorkflowExecution, jobs: list[WorkflowJob], steps: dict[int, 
     row.logs = {"attempts": row.run_attempt, "jobs": summary}
     starts = [j.started_at for j in jobs if j.run_attempt == row.run_attempt and j.started_at]
     row.queue_seconds = max(0.0, (min(starts) - row.started_at).total_seconds()) if starts else None
+
+
+def _job_older(data: JobData, job: WorkflowJob) -> bool:
+    """A job is one attempt: it only moves on (queued, in progress, completed), and has no update time."""
+    stored = _progress(job.status, job.completed_at, job.started_at)
+    return _progress(data.status, data.completed_at, data.started_at) < stored
+
+
+def _progress(status: str, completed: datetime | None, started: datetime | None) -> tuple:
+    return (PROGRESS.get(status, 0), completed or NEVER, started or NEVER)
 
 
 def _seconds(start: datetime | None, end: datetime | None) -> float | None:

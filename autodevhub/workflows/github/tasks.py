@@ -43,7 +43,10 @@ def webhook(delivery_id: str) -> str:
 
 @jobs.periodic("workflows.schedule")
 def schedule() -> None:
-    """Queue a sync of every project with a repository (unless rate-limited) and any lost webhook job."""
+    """Queue a sync of every project with a repository (unless rate-limited) and any lost webhook job.
+
+    A delivery still not applied after a day is closed instead: a job never retries forever.
+    """
     now = utcnow()
     with session_scope() as session:
         delayed = set(
@@ -51,6 +54,7 @@ def schedule() -> None:
         )
         projects = [p for p in session.exec(select(Project.id).where(col(Project.repo).is_not(None)))]
         stale = webhooks.stale_deliveries(session)
+        webhooks.give_up(session)
         webhooks.forget_old(session)
     for project_id in projects:
         if project_id not in delayed:

@@ -1,34 +1,46 @@
 """GitHub webhooks: signature check, one record per delivery, and the job that applies a delivery.
 
-The HTTP route checks size and signature before anything reads the JSON; `accept` records the delivery
-(its id is the primary key, so a replay is refused by the database, with or without Redis) and queues
-`workflows.webhook` after the commit. Applying a delivery needs no GitHub request: workflow_run and
-deployment_status carry the run, workflow_job the job, push the head commit's time.
+The HTTP route refuses an unsigned request (or any, with no secret set) before reading its body, then
+streams the body up to the size cap and checks its signature before decoding it (JSON, or a form's
+`payload` field). `accept` validates the fields we use (payloads), records the delivery (its id is the
+primary key, so a replay is refused by the database, with or without Redis) and queues `workflows.webhook`
+after the commit; an invalid delivery is recorded as processed with its reason. Applying a delivery needs
+no GitHub request: workflow_run and deployment_status carry the run, workflow_job the job, push the head
+commit's time. GitHub does not order deliveries: a delivery older than what is stored changes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select, update
 
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
-from autodevhub.integrations import github
+from autodevhub.integrations.github_data import JobData, RunData
 from autodevhub.models import Project, WorkflowExecution, utcnow
 from autodevhub.models.workflows import WebhookDelivery
-from autodevhub.workflows.github import store
+from autodevhub.workflows.github import payloads, store
 
 MAX_BODY_BYTES = 25 * 1024 * 1024
-EVENTS = frozenset({"workflow_run", "workflow_job", "push", "deployment_status"})
+EVENTS = frozenset(payloads.MODELS)
 DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+SIGNATURE = re.compile(r"^sha256=[0-9a-f]{64}$")
+FORM = "application/x-www-form-urlencoded"
 STALE_AFTER = timedelta(minutes=10)
+GIVE_UP_AFTER = timedelta(days=1)
 KEEP_DELIVERIES = timedelta(days=30)
+
+
+class Undecodable(ValueError):
+    """A body that is neither JSON nor a form with a JSON `payload` field; the message says which."""
 
 
 def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
@@ -39,57 +51,89 @@ def signature_valid(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), header.strip().encode())
 
 
+def decode(body: bytes, content_type: str) -> Any:
+    """The JSON of a delivery sent as application/json or, GitHub's default, as a form's `payload` field."""
+    text = body
+    if content_type.split(";", 1)[0].strip().lower() == FORM:
+        try:
+            fields = parse_qs(body.decode("utf-8"), max_num_fields=20)
+        except ValueError as error:
+            raise Undecodable("The form is not readable.") from error
+        if len(fields.get("payload", [])) != 1:
+            raise Undecodable("The form has no payload field.")
+        text = fields["payload"][0].encode()
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise Undecodable("The payload is not valid JSON.") from error
+
+
 def job_id(delivery_id: str) -> str:
     return f"webhook:{delivery_id}"
 
 
-def accept(session: Session, delivery_id: str, event: str, payload: dict[str, Any]) -> bool:
-    """Record a delivery and queue its processing after commit; False if this delivery id was seen before.
+def accept(session: Session, delivery_id: str, event: str, payload: Any) -> str:
+    """Record a delivery: "queued" (processed after commit), "duplicate" or "invalid: <reason>".
 
-    A replay rolls the session back: give it a session of its own.
+    An invalid delivery is recorded as processed, with its reason. A replay rolls the session back: give it
+    a session of its own.
     """
-    repository = payload.get("repository") or {}
-    row = WebhookDelivery(
-        delivery_id=delivery_id,
-        event=event,
-        action=str(payload.get("action") or "")[:50],
-        repository=str(repository.get("full_name") or "")[:140],
-        payload=payload,
-    )
+    row = WebhookDelivery(delivery_id=delivery_id, event=event)
+    try:
+        parsed = payloads.parse(event, payload)
+    except payloads.Invalid as error:
+        row.processed_at, row.outcome = utcnow(), _invalid(error)
+    else:
+        row.action, row.repository, row.payload = parsed.action, parsed.repository.full_name, payload
     session.add(row)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        return False
+        return "duplicate"
+    if row.processed_at is not None:
+        return row.outcome
     jobs.enqueue_after_commit(session, "workflows.webhook", delivery_id, job_id=job_id(delivery_id))
-    return True
+    return "queued"
 
 
 def process(delivery_id: str) -> str:
-    """Apply one delivery (the job); applying it twice changes nothing."""
+    """Apply one delivery (the job); applying it twice, or after a newer one, changes nothing."""
     with session_scope() as session:
         delivery = session.get(WebhookDelivery, delivery_id)
         if delivery is None:
             return "unknown delivery"
         if delivery.processed_at is not None:
             return delivery.outcome
-        projects = session.exec(
-            select(Project).where(func.lower(Project.repo) == delivery.repository.lower())
-        ).all()
-        outcome = (
-            _apply(session, delivery, list(projects)) if projects else "no project tracks this repository"
-        )
+        recorded = {"repository": {"full_name": delivery.repository}}  # unless the payload names its own
+        try:
+            outcome = _apply(session, payloads.parse(delivery.event, recorded | delivery.payload))
+        except payloads.Invalid as error:
+            outcome = _invalid(error)
         delivery.processed_at, delivery.outcome, delivery.payload = utcnow(), outcome[:200], {}
-        return outcome
+        return delivery.outcome
 
 
 def stale_deliveries(session: Session) -> list[str]:
-    """Deliveries recorded but not applied for a while (their job was lost): to queue again."""
+    """Deliveries recorded but not applied for a while (their job was lost): to queue again, for a day."""
     query = select(WebhookDelivery.delivery_id).where(
-        col(WebhookDelivery.processed_at).is_(None), WebhookDelivery.received_at < utcnow() - STALE_AFTER
+        col(WebhookDelivery.processed_at).is_(None),
+        WebhookDelivery.received_at < utcnow() - STALE_AFTER,
+        WebhookDelivery.received_at >= utcnow() - GIVE_UP_AFTER,
     )
     return list(session.exec(query.limit(100)))
+
+
+def give_up(session: Session) -> None:
+    """Deliveries still not applied after a day are closed (the periodic sync has read their runs since)."""
+    session.execute(
+        update(WebhookDelivery)
+        .where(
+            col(WebhookDelivery.processed_at).is_(None),
+            WebhookDelivery.received_at < utcnow() - GIVE_UP_AFTER,
+        )
+        .values(processed_at=utcnow(), outcome="failed: not applied within a day", payload={})
+    )
 
 
 def forget_old(session: Session) -> None:
@@ -99,31 +143,42 @@ def forget_old(session: Session) -> None:
     )
 
 
-def _apply(session: Session, delivery: WebhookDelivery, projects: list[Project]) -> str:
-    payload, gh = delivery.payload, github.client()
-    if delivery.event == "workflow_job" and payload.get("workflow_job"):
-        job = github.parse_job(gh, payload["workflow_job"])
+def _invalid(error: payloads.Invalid) -> str:
+    return f"invalid: {error}"[:200]
+
+
+def _apply(session: Session, delivery: payloads.Delivery) -> str:
+    repository = delivery.repository.full_name.lower()
+    projects = list(session.exec(select(Project).where(func.lower(Project.repo) == repository)))
+    if not projects:
+        return "no project tracks this repository"
+    if isinstance(delivery, payloads.WorkflowJobDelivery):
+        job = delivery.workflow_job.data()
         return "; ".join(_apply_job(session, project, job) for project in projects)
-    if delivery.event == "push":
-        return "; ".join(_apply_push(session, project, payload) for project in projects)
-    run_payload = payload.get("workflow_run")
-    if delivery.event in ("workflow_run", "deployment_status") and run_payload:
-        run = github.parse_run(gh, run_payload)
-        for project in projects:
-            workflow = store.workflow_for_run(session, project.id, run)
-            row = store.known_runs(session, workflow.id, [run.id]).get(run.id)
-            if not store.unchanged(row, run):
-                store.apply_run(session, workflow, run, row)
-                store.touch(session, project.id)
-        return f"run {run.id} {run.status}"
-    return f"{delivery.event} ignored"
+    if isinstance(delivery, payloads.PushDelivery):
+        return "; ".join(_apply_push(session, project, delivery) for project in projects)
+    run = delivery.run() if isinstance(delivery, payloads.DeploymentStatusDelivery) else None
+    if run is None:
+        return "deployment_status ignored"
+    for project in projects:
+        _apply_run(session, project, run)
+    return f"run {run.id} {run.status}"
 
 
-def _apply_job(session: Session, project: Project, job: github.JobData) -> str:
+def _apply_run(session: Session, project: Project, run: RunData) -> None:
+    """Store the run unless the stored row is as new; the row stays locked until commit (PostgreSQL)."""
+    workflow = store.workflow_for_run(session, project.id, run)
+    row = store.known_runs(session, workflow.id, [run.id], lock=True).get(run.id)
+    if not store.unchanged(row, run):
+        store.apply_run(session, workflow, run, row)
+        store.touch(session, project.id)
+
+
+def _apply_job(session: Session, project: Project, job: JobData) -> str:
     row = session.exec(
-        select(WorkflowExecution).where(
-            WorkflowExecution.project_id == project.id, WorkflowExecution.github_run_id == job.run_id
-        )
+        select(WorkflowExecution)
+        .where(WorkflowExecution.project_id == project.id, WorkflowExecution.github_run_id == job.run_id)
+        .with_for_update()
     ).first()
     if row is None:
         return f"run {job.run_id} not known yet; the next sync reads its jobs"
@@ -133,21 +188,18 @@ def _apply_job(session: Session, project: Project, job: github.JobData) -> str:
     return f"job {job.id} {job.status}"
 
 
-def _apply_push(session: Session, project: Project, payload: dict[str, Any]) -> str:
+def _apply_push(session: Session, project: Project, push: payloads.PushDelivery) -> str:
     """Runs of the pushed commit learn its time (lead time needs it) if they do not know it yet."""
-    head = payload.get("head_commit") or {}
-    sha, stamp = str(payload.get("after") or ""), head.get("timestamp")
-    if not sha or not stamp:
+    when = push.head_commit.timestamp if push.head_commit else None
+    if not push.after or when is None:
         return "push without a head commit"
-    when = datetime.fromisoformat(str(stamp).replace("Z", "+00:00"))
-    when = when if when.tzinfo else when.replace(tzinfo=UTC)
     session.execute(
         update(WorkflowExecution)
         .where(
             col(WorkflowExecution.project_id) == project.id,
-            col(WorkflowExecution.head_sha) == sha[:40],
+            col(WorkflowExecution.head_sha) == push.after[:40],
             col(WorkflowExecution.head_commit_time).is_(None),
         )
         .values(head_commit_time=when)
     )
-    return f"push {sha[:7]}"
+    return f"push {push.after[:7]}"

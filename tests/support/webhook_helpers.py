@@ -1,0 +1,77 @@
+"""Signed deliveries to POST /api/webhooks/github, octokit/webhooks payload examples, both databases."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import hmac
+import json
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pytest
+
+from autodevhub.core import jobs
+from autodevhub.core.settings import get_settings
+from tests.support.helpers import api_client
+
+SECRET = "webhook-secret-for-tests"
+URL = "/api/webhooks/github"
+PAYLOADS = Path(__file__).parent / "github_payloads"
+FORM = "application/x-www-form-urlencoded"
+
+Send = Callable[..., httpx.Response]
+
+
+def example(name: str) -> dict[str, Any]:
+    """A payload example from tests/support/github_payloads (a fresh copy each time)."""
+    return copy.deepcopy(json.loads((PAYLOADS / name).read_text()))
+
+
+def sign(body: bytes, secret: str = SECRET) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def encode(payload: Any, content_type: str) -> bytes:
+    """The body GitHub sends for `payload` with the webhook's content type."""
+    text = json.dumps(payload)
+    return urlencode({"payload": text}).encode() if content_type == FORM else text.encode()
+
+
+@pytest.fixture(name="hook")
+def hook_fixture(github_project, monkeypatch: pytest.MonkeyPatch) -> Send:
+    """The webhook secret set, and a sender of signed deliveries that waits for their jobs."""
+    monkeypatch.setenv("GITHUB_WEBHOOK_SECRET", SECRET)
+    get_settings.cache_clear()
+    client = api_client()
+
+    def send(
+        event: str,
+        payload: Any,
+        delivery: str | None = None,
+        signature: str | None = None,
+        body: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> httpx.Response:
+        body = body if body is not None else encode(payload, content_type)
+        headers = {
+            "X-GitHub-Event": event,
+            "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+            "Content-Type": content_type,
+            "X-Hub-Signature-256": signature if signature is not None else sign(body),
+        }
+        response = client.post(URL, content=body, headers=headers)
+        assert jobs.local_runner().wait_idle(10)
+        return response
+
+    return send
+
+
+@pytest.fixture(name="app_db", params=["sqlite", "postgres"])
+def app_db_on_both(request: pytest.FixtureRequest, app_db: str) -> str:
+    """Import into a test module to run its tests on SQLite and on a fresh, migrated PostgreSQL."""
+    return request.getfixturevalue("app_postgres") if request.param == "postgres" else app_db
