@@ -86,7 +86,12 @@ def test_shapes_github_may_send_are_applied(hook, github_project):
     assert hook("workflow_job", job_delivery(steps=None)).status_code == 202
     job = stored_jobs(github_project.project_id)[289782451]
     assert (job.status, job.conclusion) == ("completed", "failure")
-    push = {"after": "a" * 40, "head_commit": {"id": "a" * 40}, "repository": {"full_name": "octo/shop"}}
+    push = {
+        "after": "a" * 40,
+        "head_commit": {"id": "a" * 40},
+        "commits": [{"message": "a field we do not read, with a NUL: \x00"}],
+        "repository": {"full_name": "octo/shop"},
+    }
     delivery = str(uuid.uuid4())
     assert hook("push", push, delivery).status_code == 202
     assert recorded(delivery).outcome == "push without a head commit"
@@ -116,3 +121,8 @@ def test_a_delivery_never_applied_is_given_up_after_a_day(github_project):
 
     row = recorded("lost-old")
     assert (row.processed_at is not None, row.outcome) == (True, "failed: not applied within a day")
+
+
+def test_a_deeply_nested_body_is_refused(hook, github_project):
+    response = hook("workflow_run", None, body=b"[" * 100_000)
+    assert (response.status_code, response.json()) == (400, {"detail": "The payload is not valid JSON."})

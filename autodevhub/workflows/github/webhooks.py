@@ -64,7 +64,7 @@ def decode(body: bytes, content_type: str) -> Any:
         text = fields["payload"][0].encode()
     try:
         return json.loads(text)
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:  # RecursionError: nested deeper than Python's stack
         raise Undecodable("The payload is not valid JSON.") from error
 
 
