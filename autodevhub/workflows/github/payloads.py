@@ -138,8 +138,8 @@ class Delivery(_Model):
     repository: Repository
 
 
-class DeploymentStatusDelivery(Delivery):
-    """Deployments made by a workflow carry its run (since 2022); older ones carry none."""
+class RunDelivery(Delivery):
+    """A delivery that may carry a run: deployment_status does when a workflow deployed (since 2022)."""
 
     workflow_run: Run | None = None
     workflow: WorkflowRef | None = None
@@ -149,7 +149,7 @@ class DeploymentStatusDelivery(Delivery):
         return self.workflow_run.data(name) if self.workflow_run else None
 
 
-class WorkflowRunDelivery(DeploymentStatusDelivery):
+class WorkflowRunDelivery(RunDelivery):
     workflow_run: Run
 
 
@@ -164,7 +164,7 @@ class PushDelivery(Delivery):
 
 MODELS: dict[str, type[Delivery]] = {
     "workflow_run": WorkflowRunDelivery,
-    "deployment_status": DeploymentStatusDelivery,
+    "deployment_status": RunDelivery,
     "workflow_job": WorkflowJobDelivery,
     "push": PushDelivery,
 }

@@ -157,9 +157,9 @@ def _apply(session: Session, delivery: payloads.Delivery) -> str:
         return "; ".join(_apply_job(session, project, job) for project in projects)
     if isinstance(delivery, payloads.PushDelivery):
         return "; ".join(_apply_push(session, project, delivery) for project in projects)
-    run = delivery.run() if isinstance(delivery, payloads.DeploymentStatusDelivery) else None
+    run = delivery.run() if isinstance(delivery, payloads.RunDelivery) else None
     if run is None:
-        return "deployment_status ignored"
+        return "a deployment without a workflow run"
     for project in projects:
         _apply_run(session, project, run)
     return f"run {run.id} {run.status}"
