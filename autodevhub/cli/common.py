@@ -61,14 +61,13 @@ def actor_for(session, email: str | None = None):
 
 
 def project_by_name(session, name: str):
-    """A project by its name (any case) or id."""
-    from sqlmodel import func
-
+    """A project by its name (any case, any Unicode form) or id."""
     from autodevhub.models import Project
+    from autodevhub.models.projects import name_key
 
-    project = session.exec(select(Project).where(func.lower(Project.name) == name.strip().lower())).first()
+    project = session.exec(select(Project).where(Project.name_key == name_key(name))).first()
     if project is None and len(name) == 36:
         project = session.exec(select(Project).where(col(Project.id) == name)).first()
     if project is None:
-        raise click.ClickException(f"No project {name!r}.")
+        raise click.ClickException(f"No project named {name!r}.")
     return project

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from sqlmodel import select
 
 from autodevhub.cli.app import main
-from autodevhub.cli.common import actor_for, run_service
+from autodevhub.cli.common import actor_for, project_by_name, run_service
 
 
 @main.group()
@@ -23,17 +22,10 @@ def story_generate(text: str, project_name: str, as_json: bool, email: str | Non
     """Generate a story from TEXT, a feature description, and print its Gherkin."""
     import json
 
-    from sqlmodel import func
-
-    from autodevhub.models import Project
     from autodevhub.stories import service
 
     def generate(session):
-        project = session.exec(
-            select(Project).where(func.lower(Project.name) == project_name.strip().lower())
-        ).first()
-        if project is None:
-            raise click.ClickException(f"No project named {project_name!r}.")
+        project = project_by_name(session, project_name)
         actor = actor_for(session, email)
         request = service.StoryGenerate.of(project.id, text)
         return service.story_public(service.generate_story(session, actor, request))

@@ -9,13 +9,13 @@ import pytest
 from sqlmodel import Session, select
 
 from autodevhub.core.db import get_engine
-from autodevhub.core.errors import CONFLICT
 from autodevhub.models import Project
 from autodevhub.projects.ui.list_state import ProjectsState
 from autodevhub.web.api import create_api
 from tests.support.helpers import api_client, bearer, make_token, make_user
 from tests.support.state_harness import Tab, World, build_world
 
+TAKEN = "A project with this name already exists."
 HUGE = "30932893376287357272064"  # past SQLite's 64-bit INTEGER: schemathesis found it as a 500
 
 
@@ -45,12 +45,12 @@ def test_every_integer_query_parameter_has_bounds():
 
 
 def test_a_name_the_database_compares_differently_is_a_409_not_a_500(token):
-    # SQLite's lower() folds ASCII only, so the service's case-insensitive check misses "Été" == "Été"
-    # and the unique index refuses the second row.
+    # SQLite's lower() folds ASCII only: "Été" twice used to pass the service's check and hit the unique
+    # index as a 500. Names now compare by their normalised key (test_project_names.py).
     client = api_client()
     assert client.post("/api/projects", json={"name": "Été"}, headers=bearer(token)).status_code == 201
     response = client.post("/api/projects", json={"name": "Été"}, headers=bearer(token))
-    assert (response.status_code, response.json()) == (409, {"detail": CONFLICT})
+    assert (response.status_code, response.json()) == (409, {"detail": TAKEN})
     with Session(get_engine()) as session:
         assert len(session.exec(select(Project).where(Project.name == "Été")).all()) == 1
 
@@ -62,7 +62,7 @@ def test_the_settings_page_shows_the_conflict_in_words(app_db):
         tab.open("/settings").send(ProjectsState.create_project, form_data=form)
         assert not tab.state(ProjectsState).error
         tab.send(ProjectsState.create_project, form_data=form)
-        assert tab.state(ProjectsState).error == CONFLICT
+        assert tab.state(ProjectsState).error == TAKEN
         assert not tab.errors
 
 

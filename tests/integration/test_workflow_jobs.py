@@ -162,7 +162,7 @@ def test_cli_sync_prints_what_changed(github_project):
     assert again.output.startswith("ok: 0 new and 0 updated runs.")
     assert "3 API requests" in again.output
     missing = CliRunner().invoke(main, ["sync", "nope"])
-    assert (missing.exit_code, missing.output.strip()) == (1, "Error: No project 'nope'.")
+    assert (missing.exit_code, missing.output.strip()) == (1, "Error: No project named 'nope'.")
 
 
 def test_periodic_run_syncs_every_linked_project_and_requeues_lost_webhooks(github_project, monkeypatch):

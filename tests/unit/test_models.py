@@ -77,7 +77,12 @@ def test_every_table_round_trips(engine: Engine) -> None:
         password_hash="$argon2id$v=19$hash", role=UserRole.admin, github_id=2**40, github_login="ada"
     )
     project = Project(
-        name="Apollo", description="Moon", owner_id=user.id, settings=NESTED_JSON, repo="octo/apollo"
+        name="Apollo",
+        name_key="apollo",
+        description="Moon",
+        owner_id=user.id,
+        settings=NESTED_JSON,
+        repo="octo/apollo",
     )
     workflow = Workflow(
         project_id=project.id,

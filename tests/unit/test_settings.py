@@ -5,6 +5,8 @@ from __future__ import annotations
 import stat
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -67,6 +69,21 @@ def test_secret_key_is_generated_once_and_private(tmp_path, monkeypatch):
     assert len(first) >= 48
     mode = (tmp_path / "fresh" / "secret_key").stat().st_mode
     assert stat.S_IMODE(mode) == 0o600
+
+
+def test_threads_starting_at_once_share_one_generated_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("AUTODEVHUB_DATA_DIR", str(tmp_path / "raced"))
+    settings = load_settings()
+    start = threading.Barrier(16)
+
+    def resolve(_index: int) -> str:
+        start.wait()
+        return settings.resolved_secret_key()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        keys = set(pool.map(resolve, range(16)))
+    assert len(keys) == 1 and len(keys.pop()) >= 48
+    assert [path.name for path in (tmp_path / "raced").iterdir()] == ["secret_key"]
 
 
 def test_configured_origins_replace_the_default(monkeypatch):
