@@ -258,3 +258,26 @@ def test_a_sync_reading_an_older_state_keeps_the_webhooks_newer_one(hook, github
 
     stored = stored_runs(github_project.project_id)[793]
     assert (stored.status.value, stored.conclusion) == ("completed", "success")
+
+
+def test_a_job_that_arrives_before_its_run_waits_for_it(hook, github_project):
+    run = history.make_run(794, 101, datetime.now(UTC) - timedelta(minutes=30))
+    job = history.job_json(run, run.jobs[0], "https://api.github.com")
+    delivery = str(uuid.uuid4())
+    job_delivery = {
+        "action": "completed",
+        "workflow_job": job,
+        "repository": {"full_name": history.FULL_NAME},
+    }
+
+    assert hook("workflow_job", job_delivery, delivery).status_code == 202
+    with Session(get_engine()) as session:
+        waiting = session.get(WebhookDelivery, delivery)
+        assert (waiting.processed_at, waiting.outcome) == (None, "waiting for run 794")
+
+    assert hook("workflow_run", run_payload(run)).status_code == 202  # storing the run queues the job again
+
+    assert stored_jobs(github_project.project_id)[run.jobs[0].id].conclusion == job["conclusion"]
+    with Session(get_engine()) as session:
+        done = session.get(WebhookDelivery, delivery)
+        assert (done.processed_at is not None, done.outcome) == (True, f"job {job['id']} completed")

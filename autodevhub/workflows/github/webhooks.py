@@ -6,7 +6,8 @@ streams the body up to the size cap and checks its signature before decoding it 
 primary key, so a replay is refused by the database, with or without Redis) and queues `workflows.webhook`
 after the commit; an invalid delivery is recorded as processed with its reason. Applying a delivery needs
 no GitHub request: workflow_run and deployment_status carry the run, workflow_job the job, push the head
-commit's time. GitHub does not order deliveries: a delivery older than what is stored changes nothing.
+commit's time. GitHub does not order deliveries: a delivery older than what is stored changes nothing, and
+a job that arrives before its run waits for it (the run's delivery, or the schedule, queues it again).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ FORM = "application/x-www-form-urlencoded"
 STALE_AFTER = timedelta(minutes=10)
 GIVE_UP_AFTER = timedelta(days=1)
 KEEP_DELIVERIES = timedelta(days=30)
+WAITING = "waiting for run "
 
 
 class Undecodable(ValueError):
@@ -110,7 +112,9 @@ def process(delivery_id: str) -> str:
             outcome = _apply(session, payloads.parse(delivery.event, recorded | delivery.payload))
         except payloads.Invalid as error:
             outcome = _invalid(error)
-        delivery.processed_at, delivery.outcome, delivery.payload = utcnow(), outcome[:200], {}
+        delivery.outcome = outcome[:200]
+        if not outcome.startswith(WAITING):  # a job waits for its run: storing the run queues it again
+            delivery.processed_at, delivery.payload = utcnow(), {}
         return delivery.outcome
 
 
@@ -154,38 +158,52 @@ def _apply(session: Session, delivery: payloads.Delivery) -> str:
         return "no project tracks this repository"
     if isinstance(delivery, payloads.WorkflowJobDelivery):
         job = delivery.workflow_job.data()
-        return "; ".join(_apply_job(session, project, job) for project in projects)
+        applied = [_apply_job(session, project, job) for project in projects]
+        return f"job {job.id} {job.status}" if any(applied) else f"{WAITING}{job.run_id}"
     if isinstance(delivery, payloads.PushDelivery):
         return "; ".join(_apply_push(session, project, delivery) for project in projects)
     run = delivery.run() if isinstance(delivery, payloads.RunDelivery) else None
     if run is None:
         return "a deployment without a workflow run"
-    for project in projects:
-        _apply_run(session, project, run)
+    if any([_apply_run(session, project, run) for project in projects]):
+        _wake_jobs(session, run.id)
     return f"run {run.id} {run.status}"
 
 
-def _apply_run(session: Session, project: Project, run: RunData) -> None:
-    """Store the run unless the stored row is as new; the row stays locked until commit (PostgreSQL)."""
+def _apply_run(session: Session, project: Project, run: RunData) -> bool:
+    """Store the run unless the stored row is as new (locked until commit on PostgreSQL); True if new."""
     workflow = store.workflow_for_run(session, project.id, run)
     row = store.known_runs(session, workflow.id, [run.id], lock=True).get(run.id)
     if not store.unchanged(row, run):
         store.apply_run(session, workflow, run, row)
         store.touch(session, project.id)
+    return row is None
 
 
-def _apply_job(session: Session, project: Project, job: JobData) -> str:
+def _wake_jobs(session: Session, run_id: int) -> None:
+    """Queue again the job deliveries that arrived before their run (the schedule does, after a while)."""
+    waiting = select(WebhookDelivery.delivery_id).where(
+        col(WebhookDelivery.processed_at).is_(None), WebhookDelivery.outcome == f"{WAITING}{run_id}"
+    )
+    for delivery_id in session.exec(waiting):
+        jobs.enqueue_after_commit(
+            session, "workflows.webhook", delivery_id, job_id=f"{job_id(delivery_id)}:run"
+        )
+
+
+def _apply_job(session: Session, project: Project, job: JobData) -> bool:
+    """Store the job if the project has its run; False when the run is not stored yet."""
     row = session.exec(
         select(WorkflowExecution)
         .where(WorkflowExecution.project_id == project.id, WorkflowExecution.github_run_id == job.run_id)
         .with_for_update()
     ).first()
     if row is None:
-        return f"run {job.run_id} not known yet; the next sync reads its jobs"
+        return False
     store.store_jobs(session, row, [job])
     session.add(row)
     store.touch(session, project.id)
-    return f"job {job.id} {job.status}"
+    return True
 
 
 def _apply_push(session: Session, project: Project, push: payloads.PushDelivery) -> str:
