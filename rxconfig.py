@@ -23,3 +23,11 @@ config = rx.Config(
         rx.plugins.SitemapPlugin(),
     ],
 )
+
+# REFLEX_* variables override the values above: refuse the two that would open every state var to the
+# browser (auto setters) or every site to the websocket and API (a "*" origin).
+if config.state_auto_setters or "*" in config.cors_allowed_origins:
+    raise SystemExit(
+        "autodevhub: refusing to start with REFLEX_STATE_AUTO_SETTERS on or a '*' CORS origin; "
+        "list trusted origins in AUTODEVHUB_ALLOWED_ORIGINS instead."
+    )

@@ -14,6 +14,7 @@ from autodevhub.core.settings import get_settings
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
 from autodevhub.web import health, metrics
+from autodevhub.web.body_limit import BodyLimit
 from autodevhub.web.deps import ERROR_RESPONSES, install_error_handlers
 from autodevhub.workflows import api as workflows_api
 
@@ -40,6 +41,7 @@ def create_api() -> FastAPI:
         api.include_router(router, responses=ERROR_RESPONSES)
     api.include_router(metrics.router)
     api.add_middleware(MetricsMiddleware)
+    api.add_middleware(BodyLimit, exempt=frozenset({"/api/webhooks/github"}))  # the webhook caps its own
     settings = get_settings()
     api.add_middleware(
         SessionMiddleware,  # only the OAuth state, PKCE verifier and `next`, between redirect and callback

@@ -130,3 +130,20 @@ def test_security_headers_on_every_response(client):
         assert "default-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
+
+
+def test_the_websocket_may_connect_only_to_the_apps_own_origins(client):
+    headers = client.get("/health").headers
+    policy = dict(directive.split(" ", 1) for directive in headers["content-security-policy"].split("; "))
+    assert policy["connect-src"] == "'self' ws://localhost:3000 ws://127.0.0.1:3000"
+    assert "strict-transport-security" not in headers
+
+
+def test_https_gets_hsts_and_wss(monkeypatch):
+    configure(monkeypatch, AUTODEVHUB_PUBLIC_URL="https://devhub.example.com")
+    headers = TestClient(with_security_headers(create_api())).get("/health").headers
+    assert (
+        "connect-src 'self' wss://devhub.example.com ws://localhost:3000"
+        in headers["content-security-policy"]
+    )
+    assert headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"

@@ -137,7 +137,7 @@ def values_for(name: str, hint: object, world: World) -> list[object]:
         return [0, 1, -1, 10**9, "2"]
     if name.endswith("id"):
         return [*world.ids, *GARBAGE]
-    return [*world.ids[:3], "admin", "x" * 5000, *GARBAGE[:3]]
+    return [*world.ids[:3], "admin", "x" * 5000, *GARBAGE]
 
 
 def candidate_args(handler: EventHandler, world: World) -> list[dict[str, object]]:

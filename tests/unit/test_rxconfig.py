@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import json
 from reflex_base.config import get_config
@@ -53,3 +55,19 @@ def test_redis_url_puts_reflex_state_in_redis(tmp_path, redis_url):
     assert config["redis_url"] == redis_url
     assert config["manager"] == "StateManagerRedis"
     assert config["cors"] == ["http://localhost:8123", "http://127.0.0.1:8123"]
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{"REFLEX_CORS_ALLOWED_ORIGINS": "*"}, {"REFLEX_STATE_AUTO_SETTERS": "true"}],
+)
+def test_reflex_overrides_that_open_the_app_stop_the_start_up(tmp_path, override):
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        env={**base_env(tmp_path), **override},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "refusing to start" in result.stderr

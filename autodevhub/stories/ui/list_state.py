@@ -110,7 +110,7 @@ class StoriesState(PagedState, SessionState):
 
     @rx.event
     def sort_by(self, sort: str):
-        if sort in SORTS:
+        if isinstance(sort, str) and sort in SORTS:  # any JSON may arrive: a dict is unhashable
             self._apply(dataclasses.replace(self._filters, sort=sort))
 
     @rx.event
