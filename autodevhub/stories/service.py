@@ -48,7 +48,7 @@ class StoryGenerate(BaseModel):
     """What a generation asks for: the API's body, built from the form by the dashboard and by the CLI."""
 
     project_id: uuid.UUID
-    feature_description: str
+    feature_description: str = Field(max_length=2 * MAX_LENGTH)  # raw: whitespace collapses before the rule
 
     @classmethod
     def of(cls, project_id: object, feature_description: object) -> StoryGenerate:

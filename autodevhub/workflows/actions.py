@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session
@@ -30,11 +30,17 @@ BAD_INPUTS = f"Inputs must be an object of at most {MAX_INPUTS} entries."
 BAD_INPUT = "Each input is a name and a text, number or boolean value."
 
 
+InputName = Annotated[str, Field(min_length=1, max_length=100)]
+InputText = Annotated[str, Field(max_length=10_000)]  # GitHub caps the whole dispatch payload at 65,535
+
+
 class DispatchRequest(BaseModel):
     """What a workflow_dispatch asks for: the API's body, built from the dialog's form by the dashboard."""
 
     ref: str = Field(min_length=1, max_length=255)
-    inputs: dict[str, str | bool | int | float] = Field(default_factory=dict)
+    inputs: dict[InputName, InputText | bool | int | float] = Field(
+        default_factory=dict, max_length=MAX_INPUTS
+    )
 
     @classmethod
     def of(cls, ref: object, inputs: object = None) -> DispatchRequest:

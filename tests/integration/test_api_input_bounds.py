@@ -44,6 +44,36 @@ def test_every_integer_query_parameter_has_bounds():
                     assert all("maximum" in s and "minimum" in s for s in bounded), (path, parameter["name"])
 
 
+def unbounded_text(schema: dict, where: str, schemas: dict, seen: tuple[str, ...] = ()) -> list[str]:
+    """Where a request schema lets a string (an id, a time or an enum aside) be of any length."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[1]
+        return [] if name in seen else unbounded_text(schemas[name], where, schemas, (*seen, name))
+    found = [w for option in schema.get("anyOf", []) for w in unbounded_text(option, where, schemas, seen)]
+    free = "maxLength" not in schema and "enum" not in schema
+    if schema.get("type") == "string" and free and schema.get("format") not in ("uuid", "date-time"):
+        found.append(where)
+    for name, part in schema.get("properties", {}).items():
+        found += unbounded_text(part, f"{where}.{name}", schemas, seen)
+    for key in ("additionalProperties", "items", "propertyNames"):
+        if isinstance(schema.get(key), dict):
+            found += unbounded_text(schema[key], f"{where}[{key}]", schemas, seen)
+    return found
+
+
+def test_every_text_a_request_carries_has_a_maximum_length():
+    spec = create_api().openapi()
+    schemas, unbounded = spec["components"]["schemas"], []
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                where = f"{method} {path} {parameter['name']}"
+                unbounded += unbounded_text(parameter["schema"], where, schemas)
+            for content in operation.get("requestBody", {}).get("content", {}).values():
+                unbounded += unbounded_text(content["schema"], f"{method} {path} body", schemas)
+    assert unbounded == []
+
+
 def test_a_name_the_database_compares_differently_is_a_409_not_a_500(token):
     # SQLite's lower() folds ASCII only: "Été" twice used to pass the service's check and hit the unique
     # index as a 500. Names now compare by their normalised key (test_project_names.py).
