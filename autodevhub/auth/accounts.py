@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationInfo, field_validator
 from sqlmodel import Session, func, or_, select
 
 from autodevhub.auth import policy
+from autodevhub.auth.api_tokens import revoke_all_tokens
 from autodevhub.auth.guard import parse_id, require
 from autodevhub.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
 from autodevhub.auth.permissions import Permission
@@ -163,7 +164,8 @@ def login_with_password(session: Session, actor: Actor, email: object, password:
 
 
 def change_password(session: Session, actor: Actor, current: object, new: object) -> None:
-    """Replace the password after checking the current one, under the per-account login limit.
+    """Replace the password after checking the current one, under the per-account login limit, and end
+    every other session of the account (browsers and API clients); the caller's own stays signed in.
 
     GitHub-only accounts may set a first password without one.
     """
@@ -178,6 +180,8 @@ def change_password(session: Session, actor: Actor, current: object, new: object
             raise InvalidInput("Current password is incorrect.")
     user.password_hash = hash_password(require_valid_password(new))
     session.add(user)
+    current_session = actor.identity.session_id if actor.identity else None
+    end_all_sessions(session, user.id, keep=current_session)
     audit.record(session, actor, "user.password_change", "user", user.id)
 
 
@@ -220,7 +224,7 @@ def set_role(session: Session, actor: Actor, user_id: uuid.UUID | str, role: obj
 
 
 def set_active(session: Session, actor: Actor, user_id: uuid.UUID | str, active: object) -> User:
-    """An admin deactivates (ending every session and token use) or reactivates an account."""
+    """An admin deactivates (ending every session, revoking every API token) or reactivates an account."""
     require(actor.identity, Permission.USERS_MANAGE)
     if not isinstance(active, bool):
         raise InvalidInput("Active must be true or false.")
@@ -231,9 +235,10 @@ def set_active(session: Session, actor: Actor, user_id: uuid.UUID | str, active:
         raise Conflict("At least one active admin must remain.")
     user.is_active = active
     session.add(user)
+    action = "user.activate" if active else "user.deactivate"
     if not active:
         end_all_sessions(session, user.id)
-    action = "user.activate" if active else "user.deactivate"
+        revoke_all_tokens(session, actor, user.id, reason=action)
     audit.record(session, actor, action, "user", user.id)
     return user
 

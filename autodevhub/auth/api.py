@@ -180,10 +180,13 @@ def web_signup(
 
 @router.post("/auth/web/logout", include_in_schema=False)
 def web_logout(request: Request, session: DbSession) -> RedirectResponse:
-    """Ends the browser session (if any) and reloads the app signed out."""
+    """Ends the browser session (if any) and reloads the app signed out. A form posted from another site
+    (or without Origin and Referer) changes nothing: a page elsewhere cannot sign the user out."""
+    if not same_origin(request):
+        return RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
     response = RedirectResponse("/login", status_code=status.HTTP_303_SEE_OTHER)
     raw = request.cookies.get(WEB_COOKIE)
-    if same_origin(request) and raw:
+    if raw:
         try:
             row = sessions.session_for_token(session, raw, SessionKind.web)
             sessions.end_session(session, request_actor(request), row)

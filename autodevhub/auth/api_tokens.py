@@ -69,6 +69,15 @@ def revoke_token(session: Session, actor: Actor, token_id: uuid.UUID | str) -> A
     return token
 
 
+def revoke_all_tokens(session: Session, actor: Actor, user_id: uuid.UUID, reason: str) -> None:
+    """Revoke every token of the user not revoked yet (the account is deactivated); each is audited."""
+    query = select(ApiToken).where(ApiToken.user_id == user_id, col(ApiToken.revoked_at).is_(None))
+    for token in session.exec(query).all():
+        token.revoked_at = utcnow()
+        session.add(token)
+        audit.record(session, actor, "token.revoke", "api_token", token.id, reason=reason)
+
+
 def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, ApiToken] | None:
     """The active owner of a live token; records its use (at most once a minute)."""
     if not raw.startswith(API_TOKEN_PREFIX):

@@ -92,11 +92,12 @@ def end_session(session: Session, actor: Actor, row: UserSession) -> None:
     )
 
 
-def end_all_sessions(session: Session, user_id: uuid.UUID) -> None:
-    rows = session.exec(select(UserSession).where(UserSession.user_id == user_id)).all()
-    for row in rows:
+def end_all_sessions(session: Session, user_id: uuid.UUID, *, keep: uuid.UUID | None = None) -> None:
+    """End every login session of the user (browser and API), except `keep` (the caller's own)."""
+    query = select(UserSession).where(UserSession.user_id == user_id, col(UserSession.id) != keep)
+    for row in session.exec(query).all():
         _forget_cached(session, row.token_hash)
-    session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id))
+    session.exec(delete(UserSession).where(col(UserSession.user_id) == user_id, col(UserSession.id) != keep))
 
 
 def session_for_token(session: Session, raw: object, kind: SessionKind) -> UserSession:

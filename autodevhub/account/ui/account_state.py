@@ -20,7 +20,10 @@ MAX_TOKENS_SHOWN = 100
 PASSWORD_FIELDS = ("current_password", "new_password", "repeat_password")
 TOKEN_FIELDS = ("token_name", "token_days")
 REPEAT_DIFFERS = "The new password and its repetition differ."
-CHANGED = "Password changed. Use the new one the next time you sign in."
+CHANGED = (
+    "Password changed; your other sessions were signed out (other browsers and API logins). "
+    "Use the new password the next time you sign in."
+)
 
 
 def token_row(token: ApiToken) -> dict[str, str]:

@@ -104,7 +104,9 @@ class UsersState(PagedState, SessionState):
     def _set_active(self, user_id: str, active: bool) -> None:
         self._change(
             lambda session, actor: accounts.set_active(session, actor, user_id, active),
-            "Account reactivated." if active else "Account deactivated; its sessions have ended.",
+            "Account reactivated."
+            if active
+            else "Account deactivated; its sessions have ended and its API tokens are revoked.",
         )
 
     @rx.event

@@ -1,0 +1,127 @@
+"""Sessions that must end: a replayed refresh token's family, the other sessions after a password change,
+a deactivated account's API tokens, and a logout only when the form came from this site."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session, select
+
+from autodevhub.account.ui.account_state import AccountState
+from autodevhub.admin.ui.users_state import UsersState
+from autodevhub.auth import sessions
+from autodevhub.auth.web_session import WEB_COOKIE
+from autodevhub.core.db import get_engine
+from autodevhub.core.identity import SYSTEM
+from autodevhub.models import ApiToken, AuditLog, SessionKind, User, UserRole, UserSession
+from tests.support.helpers import PASSWORD, api_client, bearer, make_token, make_user
+from tests.support.state_harness import Tab, cookie_for
+
+NEW_PASSWORD = "a brand new passphrase for ada"
+ORIGIN = {"Origin": "http://localhost:3000"}
+
+
+def api_login(client, email: str = "ada@example.com", password: str = PASSWORD) -> dict:
+    response = client.post("/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def refresh(client, token: str):
+    return client.post("/auth/refresh", json={"refresh_token": token})
+
+
+def me(client, token: str) -> int:
+    return client.get("/api/me", headers=bearer(token)).status_code
+
+
+def web_session(user: User) -> str:
+    """A committed browser session of `user`: its raw cookie token."""
+    with Session(get_engine()) as session:
+        _, raw = sessions.start_session(session, SYSTEM, session.get(User, user.id), SessionKind.web)
+        session.commit()
+    return raw
+
+
+def signed_in(raw: str) -> bool:
+    with Session(get_engine()) as session:
+        return sessions.identity_for_web_token(session, raw) is not None
+
+
+def actions(name: str) -> list[AuditLog]:
+    with Session(get_engine()) as session:
+        return list(session.exec(select(AuditLog).where(AuditLog.action == name)).all())
+
+
+def test_a_password_change_ends_the_other_sessions_but_not_this_one(app_db):
+    ada = make_user("ada@example.com")
+    here, elsewhere = web_session(ada), web_session(ada)
+    client = api_client()
+    api = api_login(client)
+    with Tab(cookie=cookie_for(here)) as tab:
+        tab.open("/account").send(
+            AccountState.change_password,
+            form_data={
+                "current_password": PASSWORD,
+                "new_password": NEW_PASSWORD,
+                "repeat_password": NEW_PASSWORD,
+            },
+        )
+        state = tab.state(AccountState)
+        assert state.password_error == ""
+        assert "other sessions were signed out" in state.password_message
+        tab.open("/account")
+        assert tab.state(AccountState).user_email == "ada@example.com"  # still signed in here
+    assert signed_in(here)
+    assert not signed_in(elsewhere)
+    assert refresh(client, api["refresh_token"]).status_code == 401
+    assert me(client, api["access_token"]) == 401
+    assert api_login(client, password=NEW_PASSWORD)["access_token"]
+
+
+def test_deactivation_revokes_api_tokens_for_good(app_db):
+    admin = make_user("admin@example.com", UserRole.admin)
+    ada = make_user("ada@example.com")
+    token = make_token(ada)
+    client = api_client()
+    assert me(client, token) == 200
+    with Tab(cookie=cookie_for(web_session(admin))) as tab:
+        tab.open("/admin/users").send(UsersState.deactivate, user_id=str(ada.id))
+        assert "API tokens" in tab.state(UsersState).notice
+        assert me(client, token) == 401
+        tab.send(UsersState.reactivate, user_id=str(ada.id))
+    assert me(client, token) == 401  # reactivating the account does not bring its tokens back
+    with Session(get_engine()) as session:
+        [row] = session.exec(select(ApiToken).where(ApiToken.user_id == ada.id)).all()
+        assert row.revoked_at is not None
+    [revoked] = actions("token.revoke")
+    assert revoked.audit_metadata == {"reason": "user.deactivate"}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "https://evil.example"}, {"Referer": "https://evil.example/page"}, {}],
+    ids=["foreign-origin", "foreign-referer", "no-origin"],
+)
+def test_a_cross_site_logout_changes_nothing(app_db, headers):
+    ada = make_user("ada@example.com")
+    raw = web_session(ada)
+    client = api_client()
+    client.cookies.set(WEB_COOKIE, raw)
+    response = client.post("/auth/web/logout", headers=headers, follow_redirects=False)
+    assert response.status_code == 303
+    assert WEB_COOKIE not in response.headers.get("set-cookie", "")  # the cookie is not cleared
+    assert signed_in(raw)
+
+
+def test_a_same_site_logout_ends_the_session_and_clears_the_cookie(app_db):
+    ada = make_user("ada@example.com")
+    raw = web_session(ada)
+    client = api_client()
+    client.cookies.set(WEB_COOKIE, raw)
+    response = client.post("/auth/web/logout", headers=ORIGIN, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login"
+    assert response.headers["set-cookie"].startswith(f'{WEB_COOKIE}=""')
+    assert not signed_in(raw)
+    with Session(get_engine()) as session:
+        assert session.exec(select(UserSession)).all() == []
