@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import requests
 from github import Auth, Github, GithubException, GithubRetry, RateLimitExceededException
 from github.ContentFile import ContentFile
+from github.PaginatedList import PaginatedList
 from github.Repository import Repository
+from github.Requester import Requester
 from github.WorkflowJob import WorkflowJob
 from github.WorkflowRun import WorkflowRun
 
@@ -28,6 +31,7 @@ PER_PAGE = 100
 TIMEOUT_SECONDS = 15
 READ_METHODS = frozenset({"GET", "HEAD"})
 
+T = TypeVar("T")
 __all__ = ["GitHubDown", "GitHubError", "GitHubRateLimited", "JobData", "RunData", "WorkflowData"]
 
 
@@ -103,11 +107,63 @@ def _reset_time(headers: dict[str, Any]) -> datetime:
     return now + timedelta(minutes=1)
 
 
-def quota(gh: Github) -> tuple[int, datetime]:
-    """Requests left and when the quota resets, from the last response's headers (no request)."""
-    remaining, _ = gh.requester.rate_limiting
-    reset = gh.requester.rate_limiting_resettime
-    return remaining, datetime.fromtimestamp(reset, UTC) if reset else datetime.now(UTC)
+@dataclass(frozen=True)
+class Quota:
+    """The token's requests left of `limit`, and when the quota resets."""
+
+    remaining: int
+    limit: int
+    reset: datetime
+
+
+def quota(requester: Requester) -> Quota:
+    """The quota as the last response's headers told it (no request); -1 before any response."""
+    remaining, limit = requester.rate_limiting
+    reset = requester.rate_limiting_resettime
+    return Quota(remaining, limit, datetime.fromtimestamp(reset, UTC) if reset else datetime.now(UTC))
+
+
+@dataclass(frozen=True)
+class Fresh(Generic[T]):
+    """A conditional read: `value` unless GitHub answered 304 Not Modified (`modified` False, value empty);
+    `etag` to send next time. A 304 does not count against the quota."""
+
+    value: T
+    etag: str
+    modified: bool
+
+
+class _Raw:
+    """A list item kept as GitHub's JSON: PyGithub objects complete a missing attribute with a request
+    (or fail with IncompletableObject), so objects are read as data instead."""
+
+    def __init__(self, requester: Requester, headers: dict[str, Any], attributes: dict[str, Any]) -> None:
+        self.data = attributes
+
+
+def _get(requester: Requester, url: str, params: dict[str, Any], etag: str) -> tuple[dict[str, Any], Any]:
+    """GET with If-None-Match when an ETag is known: (headers, JSON), the JSON None for a 304."""
+    return requester.requestJsonAndCheck(
+        "GET", url, parameters=params, headers={"If-None-Match": etag} if etag else None
+    )
+
+
+def _listing(
+    requester: Requester, url: str, params: dict[str, Any], item: str, etag: str = ""
+) -> Fresh[Iterator[dict[str, Any]]]:
+    """A paginated list as raw objects; the first page is read now (conditionally), later ones as iterated."""
+    params = {**params, "per_page": PER_PAGE}
+    with translated_errors():
+        headers, first = _get(requester, url, params, etag)
+    if first is None:
+        return Fresh(iter(()), headers.get("etag") or etag, False)
+    pages = PaginatedList(_Raw, requester, url, params, list_item=item, firstData=first, firstHeaders=headers)
+    return Fresh(_translated(item.data for item in pages), headers.get("etag", ""), True)
+
+
+def _translated(items: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    with translated_errors():
+        yield from items
 
 
 def repository(gh: Github, full_name: str) -> Repository:
@@ -116,17 +172,25 @@ def repository(gh: Github, full_name: str) -> Repository:
         return gh.get_repo(full_name)
 
 
+def repository_if_changed(gh: Github, full_name: str, etag: str) -> Fresh[Repository]:
+    """The repository read conditionally; after a 304 a handle that knows its URL only."""
+    url = f"{gh.requester.base_url}/repos/{full_name}"
+    with translated_errors():
+        headers, data = _get(gh.requester, url, {}, etag)
+    if data is None:
+        handle = Repository(gh.requester, {}, {"url": url, "full_name": full_name}, completed=False)
+        return Fresh(handle, headers.get("etag") or etag, False)
+    return Fresh(Repository(gh.requester, headers, data, completed=True), headers.get("etag", ""), True)
+
+
 def lazy_repository(full_name: str) -> Repository:
     """The repository as a handle only (no request), for writes."""
     return client(lazy=True).get_repo(full_name)
 
 
-def workflows(repo: Repository) -> list[WorkflowData]:
-    with translated_errors():
-        return [
-            WorkflowData(w.id, w.name, w.path, w.state, w.html_url or "", w.updated_at)
-            for w in repo.get_workflows()
-        ]
+def workflows(repo: Repository, etag: str = "") -> Fresh[Iterator[dict[str, Any]]]:
+    """The repository's workflows as GitHub's JSON objects, read conditionally."""
+    return _listing(repo.requester, f"{repo.url}/actions/workflows", {}, "workflows", etag)
 
 
 def dispatch_inputs(repo: Repository, path: str) -> dict[str, Any]:
@@ -152,31 +216,23 @@ def _file_bytes(content: ContentFile | list[ContentFile]) -> bytes:
     return content.decoded_content
 
 
-def runs(repo: Repository, since: datetime) -> Iterator[RunData]:
-    """Runs created since `since`, newest first; pages are requested only as the caller iterates."""
+def runs(repo: Repository, since: datetime, etag: str = "") -> Fresh[Iterator[dict[str, Any]]]:
+    """Runs created since `since`, newest first, as GitHub's JSON objects; the first page is read
+    conditionally, the others only as the caller iterates."""
+    params = {"created": f">={since:%Y-%m-%dT%H:%M:%SZ}"}
+    return _listing(repo.requester, f"{repo.url}/actions/runs", params, "workflow_runs", etag)
+
+
+def run(repo: Repository, run_id: int) -> dict[str, Any]:
+    """One run as GitHub's JSON object."""
     with translated_errors():
-        for run in repo.get_workflow_runs(created=f">={since:%Y-%m-%dT%H:%M:%SZ}"):
-            yield run_data(run)
+        return repo.requester.requestJsonAndCheck("GET", f"{repo.url}/actions/runs/{run_id}")[1]
 
 
-def run(repo: Repository, run_id: int) -> RunData:
-    with translated_errors():
-        return run_data(repo.get_workflow_run(run_id))
-
-
-def jobs(repo: Repository, run_id: int) -> list[JobData]:
-    """Jobs of every attempt of a run (re-runs included), with their steps."""
-    with translated_errors():
-        return [job_data(job) for job in _run_handle(repo, run_id).jobs("all")]
-
-
-def artifacts(repo: Repository, run_id: int) -> list[dict[str, Any]]:
-    with translated_errors():
-        handle = _run_handle(repo, run_id)
-        return [
-            {"id": a.id, "name": a.name, "size": a.size_in_bytes, "expired": a.expired}
-            for a in handle.get_artifacts()
-        ]
+def jobs(repo: Repository, run_id: int) -> list[dict[str, Any]]:
+    """Jobs of every attempt of a run (re-runs included), with their steps, as GitHub's JSON objects."""
+    url = f"{repo.url}/actions/runs/{run_id}/jobs"
+    return list(_listing(repo.requester, url, {"filter": "all"}, "jobs").value)
 
 
 def _run_handle(repo: Repository, run_id: int) -> WorkflowRun:

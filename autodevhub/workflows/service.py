@@ -37,6 +37,7 @@ def workflow_dict(workflow: Workflow) -> dict[str, Any]:
         "html_url": workflow.html_url,
         "dispatch": bool(config.get("dispatch")),
         "inputs": config.get("inputs") or {},
+        "error": config.get("error"),
     }
 
 
@@ -141,7 +142,8 @@ def filter_options(
 
 
 def sync_status(session: Session, identity: Identity | None, project_id: uuid.UUID | str) -> dict[str, Any]:
-    """The last sync: state, message ("Sync delayed until 14:05 UTC..."), times; changed_at for live pages."""
+    """The last sync: state, message ("Sync delayed until 14:05 UTC..."), times; changed_at for live pages;
+    `stats`: what it read, skipped and spent, and the quota it left (its ETags stay on the server)."""
     project = require_project(session, identity, Permission.WORKFLOW_READ, project_id)
     state = session.get(WorkflowSync, project.id) or WorkflowSync(project_id=project.id, state=SyncState.idle)
     return {
@@ -157,7 +159,7 @@ def sync_status(session: Session, identity: Identity | None, project_id: uuid.UU
         "default_branch": state.default_branch,
         "history_complete": state.history_complete,
         "quota_used": state.quota_used,
-        "stats": state.stats,
+        "stats": {name: value for name, value in state.stats.items() if name != "etags"},
     }
 
 

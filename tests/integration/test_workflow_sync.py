@@ -10,13 +10,36 @@ from sqlmodel import Session, select
 from autodevhub.core.db import get_engine
 from autodevhub.models import Workflow
 from autodevhub.models.workflows import WorkflowSync
+from autodevhub.workflows.github import job_reads
+from autodevhub.workflows.github.store import FAILED
 from autodevhub.workflows.github.sync import sync_project
 from tests.support import github_history as history
 from tests.support.workflow_helpers import github_project_fixture, stored_jobs, stored_runs  # noqa: F401 (fixture)
 
+READS = job_reads.READS_PER_SYNC
+
+
+def needed(fake) -> set[int]:
+    """The runs whose jobs a feature needs, worked out from the fake's history: completed runs that failed,
+    were re-run, ran in the last week or share a failed run's commit and workflow."""
+    failed = {(r.workflow_id, r.sha) for r in fake.runs.values() if r.conclusion in FAILED}
+    recent = datetime.now(UTC) - timedelta(days=job_reads.RECENT_DAYS)
+    return {
+        run.id
+        for run in fake.runs.values()
+        if run.status == "completed"
+        and (
+            run.conclusion in FAILED
+            or run.attempt > 1
+            or run.created >= recent
+            or (run.workflow_id, run.sha) in failed
+        )
+    }
+
 
 def assert_stored_as_served(fake, project_id) -> None:
-    """Every run the fake holds is stored as served; completed runs with the jobs of every attempt."""
+    """Every run the fake holds is stored as served; the runs a feature needs with the jobs of every attempt,
+    the others without jobs (webhooks bring theirs)."""
     rows = stored_runs(project_id)
     assert set(rows) == set(fake.runs)
     for run in fake.runs.values():
@@ -41,12 +64,11 @@ def assert_stored_as_served(fake, project_id) -> None:
         assert row.completed_at == (run.updated if completed else None)
         assert row.duration_seconds == ((run.updated - run.started).total_seconds() if completed else None)
         assert row.actor == run.actor and row.html_url.endswith(f"/actions/runs/{run.id}")
-        if completed:
-            assert [job["id"] for job in row.logs["jobs"]] == [job.id for job in run.jobs]
-            assert row.artifacts == {
-                "items": [{"id": run.id * 3, "name": "coverage", "size": 2048, "expired": False}]
-            }
-    served_jobs = {job.id: job for run in fake.runs.values() if run.status == "completed" for job in run.jobs}
+    wanted = needed(fake)
+    assert {run_id for run_id, row in rows.items() if "jobs" in row.logs} == wanted
+    for run_id in wanted:
+        assert [job["id"] for job in rows[run_id].logs["jobs"]] == [job.id for job in fake.runs[run_id].jobs]
+    served_jobs = {job.id: job for run_id in wanted for job in fake.runs[run_id].jobs}
     jobs = stored_jobs(project_id)
     assert set(jobs) == set(served_jobs)
     for job_id, job in served_jobs.items():
@@ -55,7 +77,19 @@ def assert_stored_as_served(fake, project_id) -> None:
         assert (stored.started_at, stored.completed_at) == (job.started, job.completed)
 
 
-def test_sync_stores_the_history_and_a_second_sync_costs_three_requests(github_project):
+def sync_until_jobs_are_read(project_id, limit: int = 60) -> int:
+    """Sync until no needed run lacks its jobs; how many syncs that took."""
+    for count in range(1, limit + 1):
+        result = sync_project(project_id)
+        assert result.state == "ok", result.message
+        if result.jobs_pending == 0:
+            return count
+    raise AssertionError("jobs still pending")
+
+
+def test_sync_stores_the_history_and_the_jobs_features_need_and_an_unchanged_repository_costs_nothing(
+    github_project,
+):
     fake, project_id = github_project.fake, github_project.project_id
     fake.runs = {run.id: run for run in history.generate()}
     assert len(fake.runs) >= 500
@@ -63,7 +97,8 @@ def test_sync_stores_the_history_and_a_second_sync_costs_three_requests(github_p
     first = sync_project(project_id)
 
     assert (first.state, first.new_runs, first.workflows) == ("ok", len(fake.runs), 3), first.message
-    assert_stored_as_served(fake, project_id)
+    assert (first.jobs_fetched, first.jobs_pending) == (READS, len(needed(fake)) - READS)
+    assert all(not path.endswith("/artifacts") for _, path in fake.requests)
     with Session(get_engine()) as session:
         workflows = {w.github_id: w for w in session.exec(select(Workflow))}
         state = session.get(WorkflowSync, project_id)
@@ -71,17 +106,23 @@ def test_sync_stores_the_history_and_a_second_sync_costs_three_requests(github_p
     assert workflows[102].configuration["inputs"]["environment"]["required"] is True
     assert workflows[103].configuration["dispatch"] is False
     assert (state.state.value, state.default_branch, state.history_complete) == ("ok", "main", True)
-    assert state.quota_used == len(fake.requests)
+    assert state.quota_used == len(fake.requests) == fake.spent() <= 30 * len(fake.runs) / 1000
+
+    sync_until_jobs_are_read(project_id)
+    assert_stored_as_served(fake, project_id)
 
     fake.requests.clear()
+    spent = fake.spent()
     second = sync_project(project_id)
 
     assert (second.state, second.new_runs, second.updated_runs, second.jobs_fetched) == ("ok", 0, 0, 0)
-    assert fake.requests == [
+    asked = [
         ("GET", "/api/v3/repos/octo/shop"),
         ("GET", "/api/v3/repos/octo/shop/actions/workflows"),
         ("GET", "/api/v3/repos/octo/shop/actions/runs"),
     ]
+    assert fake.requests == asked and fake.not_modified[-3:] == [path for _, path in asked]
+    assert (second.quota_used, second.not_modified, fake.spent()) == (0, 3, spent)
 
     running = [run for run in fake.runs.values() if run.status != "completed"]
     running[0].status, running[0].conclusion = "completed", "failure"
@@ -95,7 +136,7 @@ def test_sync_stores_the_history_and_a_second_sync_costs_three_requests(github_p
     third = sync_project(project_id)
 
     assert (third.new_runs, third.updated_runs, third.jobs_fetched) == (3, 1, 4)
-    assert len(fake.requests) == 3 + 4 * 2  # plus jobs and artifacts of each run that completed
+    assert len(fake.requests) == 3 + 4 and third.quota_used == 1 + 4  # the repository and workflows: 304
     assert_stored_as_served(fake, project_id)
 
 
@@ -106,7 +147,7 @@ def small_history(runs: int = 40):
 def test_rate_limit_reserve_stops_the_sync_and_records_when_it_may_resume(github_project):
     fake, project_id = github_project.fake, github_project.project_id
     fake.runs = small_history()
-    fake.remaining = 60
+    fake.remaining = 32  # enough for the repository, workflows, files, runs and two runs' jobs
 
     result = sync_project(project_id)
 
@@ -117,9 +158,10 @@ def test_rate_limit_reserve_stops_the_sync_and_records_when_it_may_resume(github
     with Session(get_engine()) as session:
         state = session.get(WorkflowSync, project_id)
         assert (state.state.value, state.delayed_until, state.history_complete) == ("delayed", reset, False)
+        assert (state.stats["quota_remaining"], state.quota_used) == (fake.remaining, 32 - fake.remaining)
     stored = stored_runs(project_id).values()  # the page's runs are stored first, then their jobs are read
-    completed = [row for row in stored if row.status.value == "completed"]
-    assert 0 < sum("jobs" in row.logs for row in completed) < len(completed)
+    assert set(fake.runs) == {row.github_run_id for row in stored}
+    assert sum("jobs" in row.logs for row in stored) == 2
 
     fake.requests.clear()
     again = sync_project(project_id)
@@ -131,6 +173,7 @@ def test_rate_limit_reserve_stops_the_sync_and_records_when_it_may_resume(github
     fake.remaining = 5000
     resumed = sync_project(project_id)
     assert resumed.state == "ok"
+    sync_until_jobs_are_read(project_id)
     assert_stored_as_served(fake, project_id)
 
 
@@ -152,6 +195,7 @@ def test_failed_reads_are_retried_a_bounded_number_of_times(github_project):
     fake.fail("GET", "/actions/runs", 502, times=2)
 
     assert sync_project(project_id).state == "ok"
+    sync_until_jobs_are_read(project_id)
     assert_stored_as_served(fake, project_id)
 
     fake.fail("GET", "", 503, times=50)

@@ -5,12 +5,16 @@ their files, runs newest first with page/per_page pagination and Link headers, j
 artifacts, workflow dispatches, re-runs of failed jobs and cancels. Every response carries rate-limit
 headers; `remaining` counts down and at zero the API answers 403 "API rate limit exceeded". `fail` queues
 error answers for a method and path prefix. `requests` records (method, path) of every request received;
-`observe`, when set, is called as each request arrives (to look at the app meanwhile).
+`observe`, when set, is called as each request arrives (to look at the app meanwhile). `grants` gives a
+token's rights on the repository as GitHub reports them (`permissions` {admin, push, pull}); a token granted
+None sees no repository (404), one without push is refused writes (403); other tokens have every right.
+`tokens` records the token each request carried (None without one), in the order of `requests`.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -44,6 +48,10 @@ class FakeGitHubRest(LoopbackServer):
         self.lock = threading.Lock()
         self.observe: Callable[[str], Any] | None = None  # called with each request's path, before answering
         self.observations: list[Any] = []
+        self.not_modified: list[str] = []
+        self.omit: dict[int, tuple[str, ...]] = {}  # object id -> fields its JSON leaves out
+        self.grants: dict[str, dict[str, bool] | None] = {}
+        self.tokens: list[str | None] = []
 
     @property
     def api_url(self) -> str:
@@ -58,6 +66,14 @@ class FakeGitHubRest(LoopbackServer):
 
     def count(self, method: str = "GET", under: str = "") -> int:
         return sum(1 for m, p in self.requests if m == method and p.startswith(REPO_PATH + under))
+
+    def spent(self) -> int:
+        """Requests counted against the quota so far."""
+        return 5000 - self.remaining
+
+    def shaped(self, item: dict[str, Any]) -> dict[str, Any]:
+        """The object as served: without the fields `omit` names for its id."""
+        return {key: value for key, value in item.items() if key not in self.omit.get(item["id"], ())}
 
     def newest_first(self) -> list[history.Run]:
         return sorted(self.runs.values(), key=lambda run: (run.created, run.id), reverse=True)
@@ -89,8 +105,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake.observations.append(self.fake.observe(parts.path))
         with self.fake.lock:
             self.fake.requests.append((method, parts.path))
+            self.fake.tokens.append(self._token())
             status, payload, headers = self._answer(method, parts.path, dict(parse_qsl(parts.query)), body)
+            if method == "GET" and status == 200:
+                status, payload, headers = self._conditional(parts.path, payload, headers)
         self._json(status, payload, headers)
+
+    def _conditional(self, path: str, payload: Any, headers: dict) -> tuple[int, Any, dict]:
+        """The answer with its ETag, or 304 when If-None-Match names it (free when authorized)."""
+        etag = 'W/"' + hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:32] + '"'
+        headers = {**headers, "ETag": etag}
+        wanted = [tag.strip() for tag in (self.headers.get("If-None-Match") or "").split(",")]
+        if etag not in wanted:
+            return 200, payload, headers
+        self.fake.not_modified.append(path)
+        if self.headers.get("Authorization"):
+            self.fake.remaining += 1
+        return 304, None, headers
 
     def _answer(self, method: str, path: str, query: dict[str, str], body: dict) -> tuple[int, Any, dict]:
         fake = self.fake
@@ -101,18 +132,39 @@ class _Handler(BaseHTTPRequestHandler):
         if fake.remaining <= 0:
             return 403, {"message": "API rate limit exceeded for user ID 1."}, {}
         fake.remaining -= 1
-        if not path.startswith(REPO_PATH):
+        permissions = self._permissions()
+        if not path.startswith(REPO_PATH) or permissions is None:
             return 404, {"message": "Not Found"}, {}
         route = path[len(REPO_PATH) :].strip("/").split("/")
         if method == "POST":
+            if not permissions["push"]:
+                return 403, {"message": "Resource not accessible by personal access token"}, {}
             return self._write(route, body)
         return self._read(route, query)
+
+    def _token(self) -> str | None:
+        """The token of `Authorization: token X` (or Bearer X)."""
+        parts = (self.headers.get("authorization") or "").split()
+        return parts[-1] if len(parts) == 2 else None
+
+    def _permissions(self) -> dict[str, bool] | None:
+        """The calling token's rights on the repository (None: it cannot see it)."""
+        token = self._token()
+        if token in self.fake.grants:
+            return self.fake.grants[token]
+        return {"admin": True, "maintain": True, "push": True, "triage": True, "pull": True}
 
     def _read(self, route: list[str], query: dict[str, str]) -> tuple[int, Any, dict]:
         fake, api = self.fake, self.fake.api_url
         if route == [""]:
             repo = {"id": 1296269, "name": history.NAME, "full_name": history.FULL_NAME, "private": False}
-            return 200, {**repo, "default_branch": "main", "url": f"{api}/repos/{history.FULL_NAME}"}, {}
+            owner = {"login": history.FULL_NAME.split("/")[0], "type": "Organization"}
+            about = {"owner": owner, "permissions": self._permissions()}
+            return (
+                200,
+                {**repo, **about, "default_branch": "main", "url": f"{api}/repos/{history.FULL_NAME}"},
+                {},
+            )
         if route[:2] == ["actions", "workflows"] and len(route) == 2:
             items = [history.workflow_json(wid, api, fake.workflows_updated) for wid in history.WORKFLOWS]
             return 200, {"total_count": len(items), "workflows": items}, {}
@@ -130,16 +182,23 @@ class _Handler(BaseHTTPRequestHandler):
             page, headers = self._page(runs, query)
             return (
                 200,
-                {"total_count": len(runs), "workflow_runs": [history.run_json(r, api) for r in page]},
+                {
+                    "total_count": len(runs),
+                    "workflow_runs": [fake.shaped(history.run_json(r, api)) for r in page],
+                },
                 headers,
             )
+        if route[:2] == ["actions", "jobs"] and len(route) == 3 and route[2].isdigit():
+            found = [(r, j) for r in fake.runs.values() for j in r.jobs if j.id == int(route[2])]
+            if found:
+                return 200, fake.shaped(history.job_json(*found[0], api)), {}
         run = (
             fake.runs.get(int(route[2])) if route[:2] == ["actions", "runs"] and route[2].isdigit() else None
         )
         if run is None:
             return 404, {"message": "Not Found"}, {}
         if len(route) == 3:
-            return 200, history.run_json(run, api), {}
+            return 200, fake.shaped(history.run_json(run, api)), {}
         if route[3] == "jobs":
             jobs = (
                 run.jobs
@@ -149,7 +208,10 @@ class _Handler(BaseHTTPRequestHandler):
             page, headers = self._page(jobs, query)
             return (
                 200,
-                {"total_count": len(jobs), "jobs": [history.job_json(run, j, api) for j in page]},
+                {
+                    "total_count": len(jobs),
+                    "jobs": [fake.shaped(history.job_json(run, j, api)) for j in page],
+                },
                 headers,
             )
         if route[3] == "artifacts":

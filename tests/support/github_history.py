@@ -24,6 +24,9 @@ FILES = {
     103: "on:\n  schedule:\n    - cron: '0 2 * * *'\n",
 }
 
+# What a job object of older GitHub Enterprise Server versions lacks (created_at came to the API later).
+OLDER_ENTERPRISE_JOB_LACKS = ("created_at",)
+
 
 def stamp(when: datetime | None) -> str | None:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if when else None
