@@ -203,6 +203,14 @@ def sync_bar() -> rx.Component:
             ("failed", sync_note("triangle-alert", WorkflowsState.sync_message, "red")),
             rx.fragment(),
         ),
+        rx.cond(
+            WorkflowsState.sync_summary != "",
+            rx.text(WorkflowsState.sync_summary, size="1", color=rx.color("gray", 11), id="sync-summary"),
+        ),
+        rx.foreach(
+            WorkflowsState.unreadable,
+            lambda note: rx.text(note, size="1", color=rx.color("amber", 11), **CLIPPED),
+        ),
         spacing="2",
         width="100%",
     )

@@ -133,6 +133,37 @@ def github_href(url: object) -> str:
     return url if same_host and parts.path.startswith(base.path + "/") else ""
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number:,} {thing}" + ("" if number == 1 else "s")
+
+
+def sync_summary(sync: dict[str, Any]) -> str:
+    """What the last sync spent of the GitHub quota and what is left, in one line ("" before any sync)."""
+    stats = sync.get("stats") or {}
+    if stats.get("quota_limit", -1) < 0:
+        return ""
+    free = stats.get("not_modified") or 0
+    parts = [
+        f"Last sync: {_count(sync.get('quota_used') or 0, 'GitHub request')}"
+        + (f" (and {free:,} answered “not modified”, free)" if free else "")
+    ]
+    reset = stats.get("quota_reset")
+    until = f" until {datetime.fromisoformat(reset):%H:%M} UTC" if reset else ""
+    parts.append(f"{stats['quota_remaining']:,} of {stats['quota_limit']:,} left{until}")
+    if stats.get("skipped"):
+        parts.append(f"{_count(stats['skipped'], 'incomplete GitHub object')} skipped")
+    if stats.get("unreadable_workflows"):
+        parts.append(f"{_count(stats['unreadable_workflows'], 'workflow file')} unreadable")
+    if stats.get("jobs_pending"):
+        parts.append(f"jobs of {_count(stats['jobs_pending'], 'run')} still to read")
+    return " · ".join(parts)
+
+
+def unreadable_workflows(workflows: list[dict[str, Any]]) -> list[str]:
+    """ "Nightly: workflow file not readable: ..." for each workflow whose file could not be read."""
+    return [f"{w['name']}: {w['error']}" for w in workflows if w.get("error")]
+
+
 def run_row(run: dict[str, Any]) -> RunRow:
     outcome = run["conclusion"] or run["status"]
     label, tone = OUTCOMES.get(outcome, (outcome.replace("_", " ").capitalize(), "neutral"))

@@ -30,6 +30,7 @@ from autodevhub.workflows.ui.rows import (
     kpis,
     ranked,
     run_row,
+    unreadable_workflows,
 )
 
 MAX_PROJECTS = 100
@@ -70,6 +71,7 @@ class Snapshot:
     branches: list[str] = dataclasses.field(default_factory=list)
     events: list[str] = dataclasses.field(default_factory=list)
     sync: dict[str, Any] = dataclasses.field(default_factory=dict)
+    unreadable: list[str] = dataclasses.field(default_factory=list)
     can_run: bool = False
 
 
@@ -119,6 +121,7 @@ def collect(session: Session, identity: Identity | None, query: Query) -> Snapsh
         branches=seen["branches"][:MAX_OPTIONS],
         events=seen["events"][:MAX_OPTIONS],
         sync=service.sync_status(session, identity, project.id),
+        unreadable=unreadable_workflows(workflows),
         can_run=can(identity.role, Permission.WORKFLOW_RUN, project_role(session, identity.id, project.id)),
     )
 

@@ -24,7 +24,7 @@ from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
 from autodevhub.workflows import actions, service
 from autodevhub.workflows.ui import snapshot as view
-from autodevhub.workflows.ui.rows import DoraTile, Kpi, Option, Ranked, RunRow, utc_iso
+from autodevhub.workflows.ui.rows import DoraTile, Kpi, Option, Ranked, RunRow, sync_summary, utc_iso
 from autodevhub.workflows.ui.run_actions import RunActions
 
 ROUTE = "/workflows"
@@ -101,6 +101,8 @@ class WorkflowsState(RunActions, PagedState, SessionState):
     can_run: bool = False
     sync_state: str = ""
     sync_message: str = ""
+    sync_summary: str = ""
+    unreadable: list[str] = []
     last_synced_at: str = ""
     syncing: bool = False
     live: bool = False
@@ -136,6 +138,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
     def _show_sync(self, sync: dict[str, Any]) -> None:
         self.sync_state, self.sync_message = sync.get("state") or "", sync.get("message") or ""
         self.last_synced_at = utc_iso(sync.get("last_success_at"))
+        self.sync_summary = sync_summary(sync)
         self._default_branch = sync.get("default_branch") or ""
 
     def _apply(self, shot: view.Snapshot) -> None:
@@ -161,6 +164,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
         self._dispatch_inputs = shot.dispatch_inputs
         self.dispatchable = [w for w in shot.workflows if w.value in shot.dispatch_inputs]
         self._show_sync(shot.sync)
+        self.unreadable = shot.unreadable
         self._changed_at = shot.sync.get("changed_at") or ""
         self.loaded = True
 
