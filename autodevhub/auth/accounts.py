@@ -25,12 +25,17 @@ from autodevhub.models import User, UserRole
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 MAX_NAME_LENGTH = 100
 BAD_CREDENTIALS = "Email or password is incorrect."
+DEACTIVATED = "This account is deactivated."
+INVALID_EMAIL = "Enter a valid email address."
+EMAIL_TAKEN = "An account with this email already exists."
+INVITE_ONLY = "Sign-up is by invitation only. Ask an administrator for an account."
+NAME_TOO_LONG = f"{{label}} must be text of at most {MAX_NAME_LENGTH} characters."
 
 
 def normalize_email(email: object) -> str:
     """Lower-cased, trimmed email; InvalidInput when it is not one."""
     if not isinstance(email, str) or not EMAIL_PATTERN.match(email.strip()) or len(email.strip()) > 320:
-        raise InvalidInput("Enter a valid email address.")
+        raise InvalidInput(INVALID_EMAIL)
     return email.strip().lower()
 
 
@@ -38,7 +43,7 @@ def clean_name(value: object, label: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str) or len(value.strip()) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"{label} must be text of at most {MAX_NAME_LENGTH} characters.")
+        raise InvalidInput(NAME_TOO_LONG.format(label=label))
     return value.strip()
 
 
@@ -97,7 +102,7 @@ def create_user(session: Session, actor: Actor, account: NewAccount) -> User:
     Audited as the actor's act, or as the new user's own when nobody is signed in (sign-up).
     """
     if user_by_email(session, account.email):
-        raise Conflict("An account with this email already exists.")
+        raise Conflict(EMAIL_TAKEN)
     is_first = session.exec(select(func.count()).select_from(User)).one() == 0
     user = User(
         email=account.email,
@@ -123,7 +128,7 @@ def signup_status(session: Session) -> str:
 def sign_up(session: Session, actor: Actor, account: NewAccount) -> User:
     """Self-service sign-up (always as a member): open for the first account, then as the admin chose."""
     if signup_status(session) == "invite":
-        raise Forbidden("Sign-up is by invitation only. Ask an administrator for an account.")
+        raise Forbidden(INVITE_ONLY)
     return create_user(session, actor, account.model_copy(update={"role": UserRole.member}))
 
 
@@ -151,10 +156,10 @@ def login_with_password(session: Session, actor: Actor, email: object, password:
     user = user_by_email(session, address) if address else None
     valid = isinstance(password, str) and verify_password(user.password_hash if user else None, password)
     if not valid or user is None or not user.is_active:
-        login_failed(
-            session, actor, user, "inactive" if valid and user else "bad_credentials", email=address[:320]
-        )
-        raise NotAuthenticated(BAD_CREDENTIALS if not valid else "This account is deactivated.")
+        # The typed login is kept only when it is an address: a password typed into the field is not.
+        typed = {"email": address} if len(address) <= 320 and EMAIL_PATTERN.match(address) else {}
+        login_failed(session, actor, user, "inactive" if valid and user else "bad_credentials", **typed)
+        raise NotAuthenticated(BAD_CREDENTIALS if not valid else DEACTIVATED)
     limiter.reset(settings.rate_limit_login_account, "login", address)
     if user.password_hash and needs_rehash(user.password_hash):  # the hashing parameters were raised
         user.password_hash = hash_password(password)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request, status
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from autodevhub.auth import accounts, api_tokens, github_api, sessions
+from autodevhub.auth import accounts, api_tokens, github_api, login_errors, sessions
 from autodevhub.auth.web_session import (
     WEB_COOKIE,
     clear_session_cookie,
@@ -127,8 +127,9 @@ def revoke_api_token(token_id: uuid.UUID, actor: CurrentActor, session: DbSessio
     api_tokens.revoke_token(session, actor, token_id)
 
 
-def _back_to(page: str, error: str, **keep: str) -> RedirectResponse:
-    query = urlencode({"error": error, **{k: v for k, v in keep.items() if v}})
+def _back_to(page: str, error: dict[str, str], **keep: str) -> RedirectResponse:
+    """Back to the form with the refusal's code (see login_errors) and the typed values (never a password)."""
+    query = urlencode({**error, **{k: v for k, v in keep.items() if v}})
     return RedirectResponse(f"{page}?{query}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -142,14 +143,14 @@ def web_login(
 ) -> RedirectResponse:
     """The login page's form: sets the HttpOnly session cookie and reloads the app signed in."""
     if not same_origin(request):
-        return _back_to("/login", "This sign-in form came from another site.")
+        return _back_to("/login", {"error": "cross_site_login"})
     try:
         actor = request_actor(request)
         user = accounts.login_with_password(session, actor, email, password)
         github_api.confirm_pending_link(request, session, actor, user)
         raw = start_browser_session(session, actor, user)
     except ServiceError as error:
-        return _back_to("/login", error.message, email=email, next=next)
+        return _back_to("/login", login_errors.code_for(error), email=email, next=next)
     return signed_in_redirect(next, raw)
 
 
@@ -165,7 +166,7 @@ def web_signup(
     """The sign-up page's form: creates the account and signs it in."""
     keep = {"email": email, "first_name": first_name, "last_name": last_name}
     if not same_origin(request):
-        return _back_to("/signup", "This sign-up form came from another site.", **keep)
+        return _back_to("/signup", {"error": "cross_site_signup"}, **keep)
     try:
         actor = request_actor(request)
         account = accounts.NewAccount(
@@ -174,7 +175,7 @@ def web_signup(
         user = accounts.sign_up(session, actor, account)
         raw = start_browser_session(session, actor, user)
     except ServiceError as error:
-        return _back_to("/signup", error.message, **keep)
+        return _back_to("/signup", login_errors.code_for(error), **keep)
     return signed_in_redirect("/", raw)
 
 

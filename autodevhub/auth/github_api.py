@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from autodevhub.auth import login_errors
 from autodevhub.auth.github_login import LinkNeedsPassword, link_github, login_with_github
 from autodevhub.auth.sessions import identity_of
 from autodevhub.auth.web_session import safe_next, signed_in_redirect, start_browser_session
@@ -26,18 +27,17 @@ OAUTH_COOKIE = "autodevhub_oauth"
 OAUTH_COOKIE_MAX_AGE = 600
 NEXT_KEY = "github_next"
 LINK_KEY = "github_link"  # a GitHub identity waiting for its account holder's password (10 minutes at most)
+NOT_CONFIGURED = {"error": "github_not_configured"}
 MOVED = "moved"  # query flag: the browser was already sent to the public URL once (no redirect loop)
-NOT_CONFIGURED = (
-    "GitHub sign-in is not configured. An administrator must set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET."
-)
 BAD_STATE = (
     "GitHub sign-in failed: the state parameter is missing or does not match this browser's sign-in. "
     "Open AutoDevHub at {url} and start again from the sign-in page."
 )
 
 
-def _to_login(error: str, **keep: str) -> RedirectResponse:
-    query = urlencode({"error": error, **keep})
+def _to_login(error: dict[str, str], **keep: str) -> RedirectResponse:
+    """Back to the sign-in page with the refusal's code (see login_errors), never its text."""
+    query = urlencode({**error, **keep})
     return RedirectResponse(f"/login?{query}", status_code=status.HTTP_303_SEE_OTHER)
 
 
@@ -82,20 +82,20 @@ async def github_callback(request: Request, session: DbSession) -> Response:
         return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
     except github_oauth.OAuthError as error:
         if error.error == "access_denied":
-            return _to_login("GitHub sign-in was cancelled.")
+            return _to_login({"error": "github_cancelled"})
         reason = (error.description or error.error or "refused")[:200]
         detail = f"GitHub sign-in failed: {reason}"
         return JSONResponse({"detail": detail}, status_code=status.HTTP_400_BAD_REQUEST)
-    except github_oauth.GitHubUnavailable as error:
-        return _to_login(f"{error} Try again in a moment.")
+    except github_oauth.GitHubUnavailable:
+        return _to_login({"error": "github_unavailable"})
     target = safe_next(str(request.session.pop(NEXT_KEY, "/")))
     try:
         raw = await run_in_threadpool(_sign_in, session, profile, request)
     except LinkNeedsPassword as pending:
         request.session[LINK_KEY] = {"id": pending.github_id, "login": pending.login, "email": pending.email}
-        return _to_login(pending.message, email=pending.email, next=target)
+        return _to_login(login_errors.code_for(pending), next=target)
     except ServiceError as error:
-        return _to_login(error.message)
+        return _to_login(login_errors.code_for(error))
     return signed_in_redirect(target, raw)
 
 

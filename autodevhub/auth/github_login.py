@@ -7,6 +7,7 @@ from typing import NoReturn
 from sqlmodel import Session, select
 
 from autodevhub.auth import accounts, policy
+from autodevhub.auth.accounts import DEACTIVATED
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core import audit
 from autodevhub.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, ServiceError
@@ -25,7 +26,6 @@ CONFIRM_TO_LINK = (
     "An AutoDevHub account already uses {email}. Sign in with its password once to link your GitHub "
     "account @{login}; after that, Sign in with GitHub works on its own. No password? Ask an administrator."
 )
-DEACTIVATED = "This account is deactivated."
 
 
 class LinkNeedsPassword(Conflict):

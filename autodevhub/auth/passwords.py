@@ -8,19 +8,24 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
+NOT_TEXT = "Password must be text."
+TOO_SHORT = f"Password must be at least {MIN_LENGTH} characters."
+TOO_LONG = f"Password must be at most {MAX_LENGTH} characters."
+ONLY_SPACES = "Password cannot be only spaces."
+
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 def password_problem(password: object) -> str | None:
     """Why this password is refused, or None when it is acceptable."""
     if not isinstance(password, str):
-        return "Password must be text."
+        return NOT_TEXT
     if len(password) < MIN_LENGTH:
-        return f"Password must be at least {MIN_LENGTH} characters."
+        return TOO_SHORT
     if len(password) > MAX_LENGTH:
-        return f"Password must be at most {MAX_LENGTH} characters."
+        return TOO_LONG
     if not password.strip():
-        return "Password cannot be only spaces."
+        return ONLY_SPACES
     return None
 
 

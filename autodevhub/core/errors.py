@@ -38,11 +38,14 @@ class Conflict(ServiceError):
     status = 409
 
 
+RATE_LIMITED = "Too many attempts. Try again in {retry_after} seconds."
+
+
 class RateLimited(ServiceError):
     """Too many attempts; retry_after says in how many seconds to try again."""
 
     status = 429
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Too many attempts. Try again in {retry_after} seconds.")
+        super().__init__(RATE_LIMITED.format(retry_after=retry_after))
         self.retry_after = retry_after

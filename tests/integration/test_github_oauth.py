@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from autodevhub.auth import policy, sessions
+from autodevhub.auth import login_errors, policy, sessions
 from autodevhub.auth.github_login import (
     CONFIRM_TO_LINK,
     DEACTIVATED,
@@ -86,11 +86,12 @@ def audit_rows(action: str) -> list[AuditLog]:
 
 
 def login_error(response) -> str:
-    """The message of a redirect back to /login."""
+    """The words /login shows after a redirect back to it (the link carries a code, see login_errors)."""
     assert response.status_code == 303, response.text
     location = urlsplit(response.headers["location"])
     assert location.path == "/login"
-    return parse_qs(location.query)["error"][0]
+    query = {key: values[0] for key, values in parse_qs(location.query).items()}
+    return login_errors.message_for(query["error"], query)
 
 
 def test_first_sign_in_creates_the_admin_and_a_web_session(client, github):
@@ -179,7 +180,8 @@ def test_cancelling_at_github_returns_to_login_with_a_message(client):
     query = {"error": "access_denied", "error_description": "The user has denied your application access."}
     response = finish(client, f"/auth/github/callback?{urlencode(query)}")
     assert response.status_code == 303
-    assert response.headers["location"] == "/login?error=GitHub+sign-in+was+cancelled."
+    assert response.headers["location"] == "/login?error=github_cancelled"
+    assert login_error(response) == "GitHub sign-in was cancelled."
     assert counts() == (0, 0)
 
 
@@ -209,7 +211,12 @@ def test_an_existing_account_is_linked_only_after_its_password_confirms_it(clien
     github.emails = [{"email": "Mona@Example.COM", "primary": True, "verified": True}]
     response = sign_in(client)
     assert login_error(response) == CONFIRM_TO_LINK.format(email="mona@example.com", login="octocat")
-    assert parse_qs(urlsplit(response.headers["location"]).query)["email"] == ["mona@example.com"]
+    query = parse_qs(urlsplit(response.headers["location"]).query)
+    assert (query["error"], query["email"], query["login"]) == (
+        ["link_needs_password"],
+        ["mona@example.com"],
+        ["octocat"],
+    )
     assert WEB_COOKIE not in client.cookies and counts() == (1, 0)  # nobody signed in, nothing linked
     assert github_of(existing.id) == (None, None)
     assert [row.audit_metadata["reason"] for row in audit_rows("auth.login_failed")] == [

@@ -9,14 +9,15 @@ from urllib.parse import urlencode
 
 import reflex as rx
 
-from autodevhub.auth import accounts
+from autodevhub.auth import accounts, login_errors
 from autodevhub.auth.web_session import safe_next
 from autodevhub.integrations import github_oauth
 from autodevhub.ui.session_state import SessionState
 
 
 class AuthPageState(SessionState):
-    """Shared by both pages: the error sent back by the form route, and whether the form can be shown."""
+    """Shared by both pages: the refusal the form route sent back (a code: the words are ours, never the
+    link's), and whether the form can be shown."""
 
     error: str = ""
     email: str = ""
@@ -29,8 +30,14 @@ class AuthPageState(SessionState):
         return self.router.url.query_parameters.get(key, "")[:limit]
 
     def _read_common(self) -> None:
-        self.error = self._query("error", 300)
         self.email = self._query("email", 320)
+        code = self._query("error", 50)
+        values = {
+            "email": self.email,
+            "login": self._query("login", 39),
+            "retry_after": self._query("retry_after", 6),
+        }
+        self.error = login_errors.message_for(code, values) if code else ""
         status, _ = self._service(lambda session, _identity: accounts.signup_status(session))
         self.signup_status = status or "invite"
 
