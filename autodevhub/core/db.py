@@ -14,6 +14,10 @@ from sqlmodel import Session, create_engine
 from autodevhub.core.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# One pooled connection per thread that may use it (FastAPI's threadpool holds 40): past the pool, every
+# request would open a new connection and run the pragmas again.
+SQLITE_POOL = {"pool_size": 40, "max_overflow": 10}
+POSTGRES_POOL = {"pool_size": 10, "max_overflow": 20, "pool_pre_ping": True}
 AFTER_COMMIT = "autodevhub.after_commit"  # session.info key: callbacks waiting for the commit
 
 
@@ -21,6 +25,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL: no fsync per commit; durable across app crashes
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -30,12 +35,14 @@ def engine_for(url: str) -> Engine:
     """One engine per URL; SQLite files get their folder and pragmas, PostgreSQL a short connect timeout."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        in_file = bool(parsed.database) and parsed.database != ":memory:"
+        if in_file:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        pool = SQLITE_POOL if in_file else {}  # an in-memory database lives in one connection
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(url, connect_args={"connect_timeout": 5}, **POSTGRES_POOL)
 
 
 def get_engine() -> Engine:
