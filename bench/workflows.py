@@ -1,4 +1,6 @@
-"""Time the workflow page's queries on 1k and 100k executions, on SQLite and PostgreSQL.
+"""Time the workflow page's queries on 1k and 100k executions, on SQLite and PostgreSQL, and what a GitHub
+sync costs (bench/workflow_sync.py: requests per 1,000 runs of a first sync, goal <= 30, and its time
+against the fake GitHub with the default politeness interval).
 
 Every project runs about 11 workflow runs a day (3 jobs each), so 1k executions are 90 days of one project.
 The 100k database is shaped two ways:
@@ -7,7 +9,8 @@ The 100k database is shaped two ways:
 The page reads one project's 7, 30 or 90-day window, so its cost should follow the window, not the table.
 Prints the median and the best of 7 timings per query set, in milliseconds; no assertions.
 
-    .venv/bin/python bench/workflows.py [--sizes 1000 100000] [--backends sqlite postgresql]
+    .venv/bin/python bench/workflows.py [--parts sync queries] [--histories 88 300]
+                                        [--sizes 1000 100000] [--backends sqlite postgresql]
                                         [--shapes history projects]
 
 PostgreSQL: TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test) names a server where
@@ -26,6 +29,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import workflow_sync
 from alembic import command
 from sqlalchemy import insert, text
 from sqlmodel import Session, select
@@ -200,7 +204,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--shapes", nargs="+", default=["history", "projects"])
+    parser.add_argument("--parts", nargs="+", choices=["sync", "queries"], default=["sync", "queries"])
+    parser.add_argument("--histories", type=int, nargs="+", default=workflow_sync.DEFAULT_HISTORIES)
     args = parser.parse_args()
+    if "sync" in args.parts:
+        workflow_sync.main(args.histories)
+    if "queries" not in args.parts:
+        return
     for backend in args.backends:
         for shape in args.shapes:
             results: dict[int, dict[str, tuple[float, float]]] = {}
