@@ -1,4 +1,5 @@
-"""Opaque tokens (stored only as SHA-256 hashes) and short-lived JWT access tokens."""
+"""Opaque tokens (stored only as SHA-256 hashes) and short-lived JWT access tokens (signed with their own
+key, derived from the instance secret)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import timedelta
 
 import jwt
 
-from autodevhub.core.settings import get_settings
+from autodevhub.core.keys import JWT_SIGNING, derive_key
 from autodevhub.models import utcnow
 
 ACCESS_TOKEN_TTL = timedelta(minutes=15)
@@ -41,7 +42,7 @@ def issue_access_token(user_id: uuid.UUID, session_id: uuid.UUID) -> str:
         "exp": now + ACCESS_TOKEN_TTL,
         "jti": secrets.token_hex(8),
     }
-    return jwt.encode(claims, get_settings().resolved_secret_key(), algorithm=JWT_ALGORITHM)
+    return jwt.encode(claims, derive_key(JWT_SIGNING), algorithm=JWT_ALGORITHM)
 
 
 def read_access_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
@@ -49,7 +50,7 @@ def read_access_token(token: str) -> tuple[uuid.UUID, uuid.UUID] | None:
     try:
         claims = jwt.decode(
             token,
-            get_settings().resolved_secret_key(),
+            derive_key(JWT_SIGNING),
             algorithms=[JWT_ALGORITHM],
             audience=JWT_AUDIENCE,
             options={"require": ["sub", "sid", "exp"]},

@@ -9,6 +9,7 @@ from autodevhub import __version__, features
 from autodevhub.auth import api as auth_api
 from autodevhub.auth import github_api
 from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
+from autodevhub.core.keys import OAUTH_SESSION, derive_key
 from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import get_settings
 from autodevhub.projects import api as projects_api
@@ -45,7 +46,7 @@ def create_api() -> FastAPI:
     settings = get_settings()
     api.add_middleware(
         SessionMiddleware,  # only the OAuth state, PKCE verifier and `next`, between redirect and callback
-        secret_key=settings.resolved_secret_key(),
+        secret_key=derive_key(OAUTH_SESSION).hex(),  # its own key, not the raw secret
         session_cookie=OAUTH_COOKIE,
         max_age=OAUTH_COOKIE_MAX_AGE,
         same_site="lax",
