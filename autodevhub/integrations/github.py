@@ -19,13 +19,12 @@ from github.ContentFile import ContentFile
 from github.PaginatedList import PaginatedList
 from github.Repository import Repository
 from github.Requester import Requester
-from github.WorkflowJob import WorkflowJob
 from github.WorkflowRun import WorkflowRun
 
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.settings import get_settings
 from autodevhub.integrations import github_workflow_file as workflow_file
-from autodevhub.integrations.github_data import JobData, RunData, WorkflowData, job_data, run_data
+from autodevhub.integrations.github_data import JobData, RunData, WorkflowData, run_data
 
 PER_PAGE = 100
 TIMEOUT_SECONDS = 15
@@ -269,7 +268,3 @@ def cancel(repo: Repository, run_id: int) -> None:
 def parse_run(gh: Github, payload: dict[str, Any]) -> RunData:
     """A webhook's workflow_run object (same shape as the REST API's) as RunData, without requests."""
     return run_data(gh.create_from_raw_data(WorkflowRun, payload))
-
-
-def parse_job(gh: Github, payload: dict[str, Any]) -> JobData:
-    return job_data(gh.create_from_raw_data(WorkflowJob, payload))

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from github.WorkflowJob import WorkflowJob
 from github.WorkflowRun import WorkflowRun
 
 
@@ -84,22 +83,4 @@ def run_data(run: WorkflowRun) -> RunData:
         created_at=run.created_at,
         started_at=run.run_started_at or run.created_at,
         updated_at=run.updated_at,
-    )
-
-
-def job_data(job: WorkflowJob) -> JobData:
-    steps = [
-        {"number": step.number, "name": step.name, "conclusion": step.conclusion} for step in job.steps or []
-    ]
-    return JobData(
-        id=job.id,
-        run_id=job.run_id,
-        run_attempt=job.run_attempt or 1,
-        name=(job.name or "")[:200],
-        status=job.status or "queued",
-        conclusion=job.conclusion or None,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        completed_at=job.completed_at,
-        steps=steps,
     )

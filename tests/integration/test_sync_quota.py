@@ -27,7 +27,11 @@ def jobs_read(fake) -> list[int]:
     return [int(path.split("/")[-2]) for method, path in fake.requests if path.endswith("/jobs")]
 
 
-def test_a_first_sync_reads_the_jobs_of_the_newest_runs_a_feature_needs_and_no_others(github_project):
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_a_first_sync_reads_the_jobs_of_the_newest_runs_a_feature_needs_and_no_others(request, database):
+    if database == "postgresql":
+        request.getfixturevalue("app_postgres")  # before the project, which is then made there
+    github_project = request.getfixturevalue("github_project")
     fake, project_id = github_project.fake, github_project.project_id
     fake.runs = {run.id: run for run in history.generate(days=40)}
     newest_needed = sorted(needed(fake), key=lambda run_id: fake.runs[run_id].created, reverse=True)
