@@ -159,6 +159,7 @@ def test_rate_limit_reserve_stops_the_sync_and_records_when_it_may_resume(github
         state = session.get(WorkflowSync, project_id)
         assert (state.state.value, state.delayed_until, state.history_complete) == ("delayed", reset, False)
         assert (state.stats["quota_remaining"], state.quota_used) == (fake.remaining, 32 - fake.remaining)
+        assert state.stats["jobs_pending"] == len(needed(fake)) - 2  # what the next syncs read
     stored = stored_runs(project_id).values()  # the page's runs are stored first, then their jobs are read
     assert set(fake.runs) == {row.github_run_id for row in stored}
     assert sum("jobs" in row.logs for row in stored) == 2
