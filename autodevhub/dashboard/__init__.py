@@ -1,1 +1,1 @@
-"""Dashboard: the home page, an overview of the product and its sections."""
+"""Dashboard: the portfolio home page (a card per readable project) and each project's overview."""

@@ -121,3 +121,17 @@ def similar_for(
     if len(cleaned) < MIN_LENGTH:
         return []
     return [s.as_dict() for s in find_similar(session, project.id, cleaned, limit=min(max(limit, 1), 20))]
+
+
+def status_counts(session: Session, project_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, int]]:
+    """Stories per status of each project (every status present, 0 included), in one query; the caller has
+    checked STORY_READ on each. The same rows `list_stories(project_id=, status=)` counts."""
+    counts = {pid: {status.value: 0 for status in StoryStatus} for pid in project_ids}
+    rows = session.exec(
+        select(UserStory.project_id, UserStory.status, func.count())
+        .where(col(UserStory.project_id).in_(project_ids))
+        .group_by(UserStory.project_id, UserStory.status)
+    )
+    for pid, status, count in rows:
+        counts[pid][StoryStatus(status).value] = count
+    return counts

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -60,6 +61,14 @@ class Scope:
         return conditions
 
 
+def bounds(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """[since, until) of a 7, 30 or 90-day window ending now."""
+    if days not in WINDOWS:
+        raise InvalidInput("The window must be 7, 30 or 90 days.")
+    until = now or utcnow()
+    return until - timedelta(days=days), until
+
+
 def scope_for(
     project_id: uuid.UUID,
     days: int = 30,
@@ -69,12 +78,13 @@ def scope_for(
     event: str | None = None,
     now: datetime | None = None,
 ) -> Scope:
-    if days not in WINDOWS:
-        raise InvalidInput("The window must be 7, 30 or 90 days.")
-    until = now or utcnow()
-    return Scope(
-        project_id, days, until - timedelta(days=days), until, workflow_id, branch or None, event or None
-    )
+    since, until = bounds(days, now)
+    return Scope(project_id, days, since, until, workflow_id, branch or None, event or None)
+
+
+def window(project_ids: list[uuid.UUID], since: datetime, until: datetime) -> list[sa.ColumnElement[bool]]:
+    """Conditions on the runs of several projects created in [since, until) (no filters)."""
+    return [col(E.project_id).in_(project_ids), E.created_at >= since, E.created_at < until]
 
 
 def failed() -> sa.ColumnElement[bool]:
@@ -86,17 +96,19 @@ def _rate(successes: int, failures: int) -> float | None:
     return successes / (successes + failures) if successes + failures else None
 
 
+def _counts() -> tuple[sa.ColumnElement[int], ...]:
+    """Runs, completed, successes, failures."""
+    return (
+        sa.func.count(),
+        count_if(E.completed_at.is_not(None)),
+        count_if(E.conclusion == SUCCESS),
+        count_if(failed()),
+    )
+
+
 def summary(session: Session, scope: Scope) -> dict:
     """Runs, completed, successes, failures, success_rate, p50/p95 duration and queue, mean queue."""
-    row = session.exec(
-        select(
-            sa.func.count(),
-            count_if(E.completed_at.is_not(None)),
-            count_if(E.conclusion == SUCCESS),
-            count_if(failed()),
-            sa.func.avg(E.queue_seconds),
-        ).where(*scope.where())
-    ).one()
+    row = session.exec(select(*_counts(), sa.func.avg(E.queue_seconds)).where(*scope.where())).one()
     runs, completed, successes, failures, mean_queue = row
     duration = _overall(session, scope, E.duration_seconds)
     queue = _overall(session, scope, E.queue_seconds)
@@ -114,6 +126,26 @@ def summary(session: Session, scope: Scope) -> dict:
     }
 
 
+def rates_many(
+    session: Session, project_ids: list[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, dict]:
+    """Per project with runs in the window: runs, completed, successes, failures, success_rate (the same
+    counts as `summary`), in one query."""
+    rows = session.exec(
+        select(E.project_id, *_counts()).where(*window(project_ids, since, until)).group_by(E.project_id)
+    )
+    return {
+        pid: {
+            "runs": runs,
+            "completed": completed,
+            "successes": ok,
+            "failures": bad,
+            "success_rate": _rate(ok, bad),
+        }
+        for pid, runs, completed, ok, bad in rows
+    }
+
+
 def _overall(session: Session, scope: Scope, column) -> tuple[float | None, float | None]:
     source = select(sa.literal(1).label("key"), column.label("value")).where(
         *scope.where(), column.is_not(None)
@@ -122,16 +154,42 @@ def _overall(session: Session, scope: Scope, column) -> tuple[float | None, floa
     return (row.p50, row.p95) if row else (None, None)
 
 
+def _per_day(session: Session, where: list, *keys: Any) -> sa.Result:
+    day, outcome = utc_day(E.created_at), sa.func.coalesce(E.conclusion, E.status)
+    return session.exec(
+        select(*keys, day, outcome, sa.func.count())
+        .where(*where)
+        .group_by(*keys, day, outcome)
+        .order_by(*keys, day, outcome)
+    )
+
+
 def runs_per_day(session: Session, scope: Scope) -> list[dict]:
     """[{day, outcome, count}]: outcome is the conclusion, or the status of runs not finished."""
-    day, outcome = utc_day(E.created_at), sa.func.coalesce(E.conclusion, E.status)
-    rows = session.exec(
-        select(day, outcome, sa.func.count())
-        .where(*scope.where())
-        .group_by(day, outcome)
-        .order_by(day, outcome)
-    )
-    return [{"day": d, "outcome": o, "count": n} for d, o, n in rows]
+    return [{"day": d, "outcome": o, "count": n} for d, o, n in _per_day(session, scope.where())]
+
+
+def runs_per_day_many(
+    session: Session, project_ids: list[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, list[dict]]:
+    """`runs_per_day` of each project (no filters), in one query; projects without runs are left out."""
+    days: dict[uuid.UUID, list[dict]] = {}
+    for pid, d, o, n in _per_day(session, window(project_ids, since, until), E.project_id):
+        days.setdefault(pid, []).append({"day": d, "outcome": o, "count": n})
+    return days
+
+
+def daily_success_rates(per_day: list[dict]) -> list[dict]:
+    """[{day, rate}] from `runs_per_day` rows: the success rate of each day (None: nothing finished that
+    counts in the rate), by the definition of `summary`."""
+    counts: dict[str, list[int]] = {}
+    for row in per_day:
+        ok_bad = counts.setdefault(row["day"], [0, 0])
+        if row["outcome"] == SUCCESS:
+            ok_bad[0] += row["count"]
+        elif row["outcome"] in FAILED:
+            ok_bad[1] += row["count"]
+    return [{"day": day, "rate": _rate(ok, bad)} for day, (ok, bad) in sorted(counts.items())]
 
 
 def duration_trend(session: Session, scope: Scope) -> list[dict]:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,61 +64,101 @@ def band(metric: str, value: float | None) -> str | None:
     return "low"
 
 
-def deploy_workflow_ids(session: Session, project: Project) -> list[uuid.UUID]:
+def _deploy_ids(project: Project, workflows: list[tuple[uuid.UUID, str, str]]) -> list[uuid.UUID]:
     listed = project.settings.get("deploy_workflows")
-    rows = session.exec(
-        select(Workflow.id, Workflow.name, Workflow.path).where(Workflow.project_id == project.id)
-    )
     if isinstance(listed, list) and listed:
         wanted = {str(item).lower() for item in listed}
-        return [wid for wid, name, path in rows if name.lower() in wanted or path.lower() in wanted]
-    return [wid for wid, name, path in rows if DEPLOY_PATTERN.search(name) or DEPLOY_PATTERN.search(path)]
+        return [wid for wid, name, path in workflows if name.lower() in wanted or path.lower() in wanted]
+    return [
+        wid for wid, name, path in workflows if DEPLOY_PATTERN.search(name) or DEPLOY_PATTERN.search(path)
+    ]
 
 
-def default_branch(session: Session, project: Project) -> str:
-    sync = session.get(WorkflowSync, project.id)
+def _branch(project: Project, sync: WorkflowSync | None) -> str:
     return (sync.default_branch if sync else "") or str(project.settings.get("default_branch") or "main")
+
+
+def deploys(session: Session, projects: list[Project]) -> dict[uuid.UUID, tuple[list[uuid.UUID], str]]:
+    """Each project's deploy workflow ids and default branch, in two queries whatever the number."""
+    ids = [project.id for project in projects]
+    workflows: dict[uuid.UUID, list[tuple[uuid.UUID, str, str]]] = {pid: [] for pid in ids}
+    for pid, wid, name, path in session.exec(
+        select(Workflow.project_id, Workflow.id, Workflow.name, Workflow.path).where(
+            col(Workflow.project_id).in_(ids)
+        )
+    ):
+        workflows[pid].append((wid, name, path))
+    syncs = {
+        s.project_id: s
+        for s in session.exec(select(WorkflowSync).where(col(WorkflowSync.project_id).in_(ids)))
+    }
+    return {p.id: (_deploy_ids(p, workflows[p.id]), _branch(p, syncs.get(p.id))) for p in projects}
 
 
 def dora(session: Session, project: Project, scope: Scope) -> dict[str, Any]:
     """The four metrics with their bands, plus the counts they rest on."""
-    ids, branch = deploy_workflow_ids(session, project), default_branch(session, project)
-    deploys = [col(E.workflow_id).in_(ids), E.branch == branch]
-    window = [*deploys, E.project_id == project.id, E.created_at >= scope.since, E.created_at < scope.until]
-    successes, failures = session.exec(
-        select(count_if(E.conclusion == SUCCESS), count_if(failed())).where(*window)
-    ).one()
-    lead = select(
-        sa.literal(1).label("key"), (epoch(E.completed_at) - epoch(E.head_commit_time)).label("value")
-    )
-    lead = lead.where(*window, E.conclusion == SUCCESS, col(E.head_commit_time).is_not(None))
-    lead_time = _median(session, lead)
-    restores, incidents = _restores(session, window)
-    per_day = successes / scope.days
-    rate = failures / (successes + failures) if successes + failures else None
-    return {
-        "deploy_workflows": len(ids),
-        "branch": branch,
-        "deployments": successes,
-        "failed_deployments": failures,
-        "incidents": incidents,
-        "deployment_frequency": {
-            "per_day": per_day,
-            "band": band("deployment_frequency", per_day if ids else None),
-        },
-        "lead_time": {"seconds": lead_time, "band": band("lead_time", lead_time)},
-        "change_failure_rate": {"rate": rate, "band": band("change_failure_rate", rate)},
-        "time_to_restore": {"seconds": restores, "band": band("time_to_restore", restores)},
+    return dora_many(session, [project], scope.since, scope.until, scope.days)[project.id]
+
+
+def dora_many(
+    session: Session, projects: list[Project], since: datetime, until: datetime, days: int
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """`dora` of several projects over one window, in a fixed number of queries (grouped by project)."""
+    found = deploys(session, projects)
+    per_project = [
+        sa.and_(E.project_id == pid, col(E.workflow_id).in_(ids), E.branch == branch)
+        for pid, (ids, branch) in found.items()
+        if ids
+    ]
+    window = [
+        sa.or_(*per_project) if per_project else sa.false(),
+        E.created_at >= since,
+        E.created_at < until,
+    ]
+    counts = {
+        pid: (ok, bad)
+        for pid, ok, bad in session.exec(
+            select(E.project_id, count_if(E.conclusion == SUCCESS), count_if(failed()))
+            .where(*window)
+            .group_by(E.project_id)
+        )
     }
+    lead = select(
+        E.project_id.label("key"), (epoch(E.completed_at) - epoch(E.head_commit_time)).label("value")
+    )
+    leads = _medians(
+        session, lead.where(*window, E.conclusion == SUCCESS, col(E.head_commit_time).is_not(None))
+    )
+    restores, incidents = _restores(session, window)
+    result = {}
+    for pid, (ids, branch) in found.items():
+        successes, failures = counts.get(pid, (0, 0))
+        per_day, lead_time, restore = successes / days, leads.get(pid), restores.get(pid)
+        rate = failures / (successes + failures) if successes + failures else None
+        result[pid] = {
+            "deploy_workflows": len(ids),
+            "branch": branch,
+            "deployments": successes,
+            "failed_deployments": failures,
+            "incidents": incidents.get(pid, 0),
+            "deployment_frequency": {
+                "per_day": per_day,
+                "band": band("deployment_frequency", per_day if ids else None),
+            },
+            "lead_time": {"seconds": lead_time, "band": band("lead_time", lead_time)},
+            "change_failure_rate": {"rate": rate, "band": band("change_failure_rate", rate)},
+            "time_to_restore": {"seconds": restore, "band": band("time_to_restore", restore)},
+        }
+    return result
 
 
-def _median(session: Session, source: sa.Select) -> float | None:
-    row = session.exec(percentiles(source.subquery(), (50,))).first()
-    return row.p50 if row else None
+def _medians(session: Session, source: sa.Select) -> dict[Any, float]:
+    """The median of `source.c.value` per `source.c.key`."""
+    return {row.key: row.p50 for row in session.exec(percentiles(source.subquery(), (50,)))}
 
 
-def _restores(session: Session, window: list) -> tuple[float | None, int]:
-    """Median time to restore over restored incidents, and the number of incidents in the window."""
+def _restores(session: Session, window: list) -> tuple[dict[Any, float], dict[Any, int]]:
+    """Per project: median time to restore over restored incidents, and the number of incidents."""
     before, after = aliased(E), aliased(E)
     previous = (
         select(before.conclusion)
@@ -138,13 +179,13 @@ def _restores(session: Session, window: list) -> tuple[float | None, int]:
         .scalar_subquery()
     )
     incidents = (
-        select(E.completed_at.label("failed_at"), restored.label("restored_at"))
+        select(E.project_id.label("key"), E.completed_at.label("failed_at"), restored.label("restored_at"))
         .where(*window, failed(), sa.or_(previous.is_(None), previous.not_in(FAILED)))
         .subquery()
     )
-    count = session.exec(select(sa.func.count()).select_from(incidents)).one()
+    counts = dict(session.exec(select(incidents.c.key, sa.func.count()).group_by(incidents.c.key)).all())
     seconds = select(
-        sa.literal(1).label("key"),
+        incidents.c.key.label("key"),
         (epoch(incidents.c.restored_at) - epoch(incidents.c.failed_at)).label("value"),
     ).where(incidents.c.restored_at.is_not(None))
-    return _median(session, seconds), count
+    return _medians(session, seconds), counts

@@ -1,0 +1,79 @@
+"""One project's overview: KPI tiles, DORA, stories, last runs and stories, activity, AI spend.
+
+Every number comes from the queries the Workflows and Stories pages use (CI summary and DORA over the same
+window, the runs and stories lists); the caller has checked PROJECT_READ, and the list services check
+their own permission again. Docs freshness is absent until the docs service exists.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from autodevhub.core.identity import Identity
+from autodevhub.core.settings import get_settings
+from autodevhub.dashboard import activity, spend
+from autodevhub.dashboard.portfolio import project_alerts
+from autodevhub.models import Project, UserStory
+from autodevhub.models.workflows import WorkflowSync
+from autodevhub.stories import queries as stories
+from autodevhub.workflows import service as workflows
+from autodevhub.workflows.metrics import alerts, dora
+from autodevhub.workflows.metrics import ci as metrics
+
+LAST = 10
+
+
+def story_row(story: UserStory) -> dict[str, Any]:
+    return {
+        "id": str(story.id),
+        "feature_description": story.feature_description,
+        "status": story.status.value,
+        "confidence_score": story.confidence_score,
+        "engine": story.story_metadata.get("engine"),
+        "created_at": story.created_at.isoformat(),
+        "updated_at": story.updated_at.isoformat(),
+    }
+
+
+def build(
+    session: Session,
+    identity: Identity,
+    project: Project,
+    *,
+    days: int,
+    activity_limit: int,
+    activity_offset: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The overview's data for one window (7, 30 or 90 days ending `now`)."""
+    scope = metrics.scope_for(project.id, days, now=now)
+    found = dora.dora(session, project, scope)
+    failing = alerts.failing_on_branch(session, {project.id: found["branch"]}, scope.since, scope.until)
+    sync = workflows.sync_status(session, identity, project.id)
+    runs, runs_total = workflows.list_executions(session, identity, project.id, limit=LAST)
+    recent, stories_total = stories.list_stories(session, identity, project_id=project.id, limit=LAST)
+    repo_url = f"{get_settings().github_url}/{project.repo}" if project.repo else None
+    return {
+        "project": {"id": str(project.id), "name": project.name, "repo": project.repo, "repo_url": repo_url},
+        "window": {"days": days, "since": scope.since.isoformat(), "until": scope.until.isoformat()},
+        "sync": sync,
+        "ci": metrics.summary(session, scope),
+        "dora": found,
+        "alerts": project_alerts(
+            failing.get(project.id, []), found["branch"], session.get(WorkflowSync, project.id)
+        ),
+        "stories": {
+            "total": stories_total,
+            "by_status": stories.status_counts(session, [project.id])[project.id],
+        },
+        "last_runs": {"items": runs, "total": runs_total},
+        "last_stories": {"items": [story_row(s) for s in recent], "total": stories_total},
+        "activity": activity.project_activity(
+            session, project.id, limit=activity_limit, offset=activity_offset
+        ),
+        "ai_spend": spend.ai_spend(session, project.id, now),
+        "changed_at": sync["changed_at"],
+    }

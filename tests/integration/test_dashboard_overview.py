@@ -1,0 +1,242 @@
+"""The project overview's numbers against hand-counted fixtures (support/workflow_fixture.py and the stories
+and audit entries below), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from autodevhub.auth.sessions import identity_of
+from autodevhub.core import audit
+from autodevhub.core.db import get_engine
+from autodevhub.core.errors import InvalidInput
+from autodevhub.core.identity import Actor
+from autodevhub.dashboard import service
+from autodevhub.models import AuditLog, RunStatus, StoryStatus, User, UserStory, WorkflowExecution
+from autodevhub.workflows import service as workflows
+from autodevhub.workflows.metrics import ci as metrics
+from tests.support.workflow_fixture import NOW, at, load
+
+APPROX = pytest.approx
+CLAUDE = {"model": "claude-x", "input_tokens": 1000, "output_tokens": 500, "cost_usd": 0.02}
+# key: (created, status, metadata); NOW is 2025-03-31 12:00, so March is this month and February the last.
+STORIES = {
+    "s1": (
+        "03-10 09:00",
+        StoryStatus.approved,
+        {"engine": "claude", "claude": CLAUDE, "cache": {"hit": False}},
+    ),
+    "s2": ("03-20 09:00", StoryStatus.draft, {"engine": "claude", "claude": CLAUDE, "cache": {"hit": True}}),
+    "s3": (
+        "02-15 09:00",
+        StoryStatus.done,
+        {"engine": "rules", "claude": {**CLAUDE, "input_tokens": 200, "output_tokens": 0, "cost_usd": 0.001}},
+    ),
+    "s4": ("02-20 09:00", StoryStatus.draft, {"engine": "rules", "rules": {"version": "1"}}),
+    "s5": ("01-31 09:00", StoryStatus.archived, {"engine": "rules"}),
+}
+
+
+@pytest.fixture(params=["app_db", "app_postgres"], ids=["sqlite", "postgres"])
+def world(request):
+    """The metrics fixture's project with the stories above and audit entries of every kind."""
+    request.getfixturevalue(request.param)
+    with Session(get_engine(), expire_on_commit=False) as session:
+        project, workflows_ = load(session)
+        other, _ = load(session, "Elsewhere")
+        owner = session.get(User, project.owner_id)
+        stories = {}
+        for key, (created, status, metadata) in STORIES.items():
+            moment = at(created)
+            stories[key] = UserStory(
+                project_id=project.id,
+                feature_description=f"Story {key}",
+                status=status,
+                story_metadata=metadata,
+                created_at=moment,
+                updated_at=moment,
+            )
+        foreign = UserStory(
+            project_id=other.id, feature_description="Not ours", story_metadata={"engine": "claude"}
+        )
+        session.add_all([*stories.values(), foreign])
+        session.flush()
+        running = session.exec(
+            select(WorkflowExecution).where(
+                WorkflowExecution.project_id == project.id, WorkflowExecution.status == RunStatus.in_progress
+            )
+        )
+        actor = Actor.of(identity_of(owner))
+        entries = [
+            ("project.create", "project", project.id, {}),
+            ("story.update", "story", stories["s1"].id, {"status_from": "draft", "status_to": "approved"}),
+            ("workflow.dispatch", "workflow", workflows_["CI"].id, {"ref": "main"}),
+            ("workflow.cancel", "execution", running.one().id, {}),
+            ("story.delete", "story", uuid.uuid4(), {"project_id": str(project.id)}),
+            ("story.generate", "story", foreign.id, {"project_id": str(other.id)}),  # another project's
+            ("settings.update", "setting", "signup_mode", {}),  # not a uuid: never cast
+            ("project.update", "project", other.id, {}),
+        ]
+        for minute, (action, kind, resource, details) in enumerate(entries):
+            entry = audit.record(session, actor, action, kind, resource, **details)
+            entry.created_at = NOW - timedelta(hours=1) + timedelta(minutes=minute)
+        session.commit()
+        yield session, project, identity_of(owner), stories
+
+
+def overview(world, **options):
+    session, project, identity, _ = world
+    return service.project_overview(session, identity, project.id, now=NOW, **options)
+
+
+def test_kpis_and_dora_are_the_workflows_pages_numbers(world):
+    found = overview(world, days=7)
+    # The hand count of test_workflow_metrics: 15 runs, 8 successes, 4 failures, p50 300 s, p50 queue 10 s.
+    ci = found["ci"]
+    assert (ci["runs"], ci["successes"], ci["failures"]) == (15, 8, 4)
+    assert (ci["success_rate"], ci["p50_duration"], ci["p50_queue"]) == (
+        APPROX(8 / 12),
+        APPROX(300),
+        APPROX(10),
+    )
+    dora = found["dora"]
+    assert (dora["deployments"], dora["failed_deployments"], dora["incidents"]) == (4, 3, 2)
+    assert {k: dora[k]["band"] for k in ("deployment_frequency", "lead_time", "change_failure_rate")} == {
+        "deployment_frequency": "high",
+        "lead_time": "elite",
+        "change_failure_rate": "low",
+    }
+    assert dora["time_to_restore"] == {"seconds": APPROX(6900), "band": "high"}
+    assert found["window"]["days"] == 7 and found["alerts"] == []
+    month = overview(world)
+    assert month["ci"]["runs"] == 16 and month["dora"]["deployment_frequency"]["band"] == "medium"
+
+
+@pytest.mark.parametrize("days", [7, 30, 90])
+def test_every_tile_equals_the_workflows_page(world, monkeypatch, days):
+    session, project, identity, _ = world
+    for module in (metrics, service):  # "now" of both pages' windows
+        monkeypatch.setattr(module, "utcnow", lambda: NOW)
+    page = workflows.project_metrics(session, identity, project.id, days=days)
+    found = service.project_overview(session, identity, project.id, days=days)
+    assert found["window"] == page["window"]
+    assert (found["ci"], found["dora"]) == (page["summary"], page["dora"])
+
+
+def test_docs_freshness_is_absent_until_the_docs_service_exists(world):
+    assert "docs" not in overview(world) and "docs_freshness" not in overview(world)
+
+
+def test_last_runs_and_stories_newest_first(world):
+    found = overview(world)
+    runs = found["last_runs"]
+    assert runs["total"] == 17 and len(runs["items"]) == 10
+    assert runs["items"][0]["created_at"] == at("03-31 11:00").isoformat()  # c5, still running
+    assert [s["feature_description"] for s in found["last_stories"]["items"]] == [
+        "Story s2",
+        "Story s1",
+        "Story s4",
+        "Story s3",
+        "Story s5",
+    ]
+    assert found["stories"] == {
+        "total": 5,
+        "by_status": {"draft": 2, "approved": 1, "in_progress": 0, "done": 1, "archived": 1},
+    }
+
+
+def test_ai_spend_this_month_and_last_month(world):
+    spend = overview(world)["ai_spend"]
+    # March: s1 spent 1000 + 500 tokens, $0.02; s2 was a cache hit (no cost). February: s3's Claude attempt
+    # fell back to the rules (200 tokens, $0.001), s4 used the rules only. s5 (January) is out.
+    assert spend["this_month"]["since"] == at("03-01 00:00").isoformat()
+    assert (spend["this_month"]["stories"], spend["this_month"]["input_tokens"]) == (2, 1000)
+    assert spend["this_month"]["output_tokens"] == 500
+    assert spend["this_month"]["cost_usd"] == APPROX(0.02)
+    assert spend["this_month"]["engines"] == [
+        {
+            "engine": "claude",
+            "model": "claude-x",
+            "stories": 2,
+            "cached": 1,
+            "input_tokens": 1000,
+            "output_tokens": 500,
+            "cost_usd": APPROX(0.02),
+        }
+    ]
+    last = spend["last_month"]
+    assert (last["since"], last["until"]) == (at("02-01 00:00").isoformat(), at("03-01 00:00").isoformat())
+    assert (last["stories"], last["input_tokens"], last["cost_usd"]) == (2, 200, APPROX(0.001))
+    assert [(e["engine"], e["model"], e["stories"]) for e in last["engines"]] == [
+        ("rules", None, 1),
+        ("rules", "claude-x", 1),
+    ]
+
+
+def test_activity_is_the_projects_audit_entries_newest_first(world):
+    items = overview(world)["activity"]["items"]
+    assert [item["action"] for item in items] == [
+        "story.delete",
+        "workflow.cancel",
+        "workflow.dispatch",
+        "story.update",
+        "project.create",
+    ]
+    assert items[3]["summary"] == "moved a story to approved"
+    assert items[0]["user"] == "metrics@example.com"
+    first = overview(world, activity_limit=2)["activity"]
+    assert ([i["action"] for i in first["items"]], first["has_more"]) == (
+        ["story.delete", "workflow.cancel"],
+        True,
+    )
+    session, project, identity, _ = world
+    rest = service.project_activity(session, identity, project.id, limit=2, offset=4)
+    assert ([i["action"] for i in rest["items"]], rest["has_more"]) == (["project.create"], False)
+
+
+def test_a_failing_default_branch_is_an_alert(world):
+    session, project, _, _ = world
+    ci = session.exec(  # c1
+        select(WorkflowExecution).where(
+            WorkflowExecution.project_id == project.id, WorkflowExecution.github_run_id == 1
+        )
+    ).one()
+    session.add(
+        WorkflowExecution(
+            project_id=project.id,
+            workflow_id=ci.workflow_id,
+            github_run_id=99,
+            status=RunStatus.completed,
+            conclusion="failure",
+            branch="main",
+            created_at=at("03-31 10:00"),
+            started_at=at("03-31 10:00"),
+            completed_at=at("03-31 10:05"),
+        )
+    )
+    session.commit()
+    assert overview(world)["alerts"] == [
+        {"kind": "failing_branch", "message": "main is failing: CI", "workflows": ["CI"]}
+    ]
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"days": 14},
+        {"activity_limit": 0},
+        {"activity_limit": 51},
+        {"activity_offset": -1},
+        {"activity_limit": "5"},
+    ],
+)
+def test_arguments_are_checked(world, options):
+    with pytest.raises(InvalidInput):
+        overview(world, **options)
+
+
+def test_the_audit_entries_are_untouched(world):
+    assert len(world[0].exec(select(AuditLog)).all()) == 8
