@@ -12,6 +12,7 @@ from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
 from autodevhub.core.keys import OAUTH_SESSION, derive_key
 from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import get_settings
+from autodevhub.dashboard import api as dashboard_api
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
 from autodevhub.web import health, metrics
@@ -38,6 +39,7 @@ def create_api() -> FastAPI:
         projects_api.router,
         workflows_api.router,
         stories_api.router,
+        dashboard_api.router,
     ):
         api.include_router(router, responses=ERROR_RESPONSES)
     api.include_router(metrics.router)

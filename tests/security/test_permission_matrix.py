@@ -62,6 +62,7 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("PATCH", "/api/stories/{story_id}"): READERS - {"project-viewer", "global-viewer-owner"},
     ("DELETE", "/api/stories/{story_id}"): WRITERS_MAINTAIN,
     ("GET", "/api/stories/{story_id}/feature"): READERS,
+    ("GET", "/api/projects/{project_id}/overview"): READERS,
 }
 PUBLIC = {
     ("GET", "/health"),
