@@ -50,12 +50,10 @@ class SyncResult:
         return asdict(self)
 
 
-def count_quota(result: SyncResult, quota: Quota, before: int | None) -> None:
+def count_quota(result: SyncResult, quota: Quota, before: int) -> None:
     """What GitHub charged since `before` (requests left after the first answer, plus its cost), and what
-    is left; nothing is known before GitHub first answered."""
-    if quota.remaining < 0:
-        return
-    result.quota_used = max(0, before - quota.remaining) if before is not None else 0
+    is left."""
+    result.quota_used = max(0, before - quota.remaining)
     result.quota_remaining, result.quota_limit = quota.remaining, quota.limit
     result.quota_reset = quota.reset.isoformat()
 
