@@ -24,13 +24,13 @@ NO_VERIFIED_EMAIL = (
 LINKED_ELSEWHERE = "The account with this email is linked to a different GitHub account."
 CONFIRM_TO_LINK = (
     "An AutoDevHub account already uses {email}. Sign in with its password once to link your GitHub "
-    "account @{login}; after that, Sign in with GitHub works on its own. No password? Ask an administrator."
+    "account @{login}; after that, Sign in with GitHub works on its own."
 )
 
 
 class LinkNeedsPassword(Conflict):
-    """GitHub's verified e-mail names an existing account not linked to GitHub yet: its holder must prove
-    it is theirs (their password) before GitHub can sign in to it."""
+    """GitHub's verified e-mail names an existing account with a password, not linked to GitHub yet: its
+    holder must prove it is theirs (that password) before GitHub can sign in to it."""
 
     def __init__(self, email: str, github_id: int, login: str) -> None:
         super().__init__(CONFIRM_TO_LINK.format(email=email, login=login))
@@ -46,8 +46,9 @@ def login_with_github(
     verified_email: str | None,
     orgs: list[str],
 ) -> User:
-    """The account for a GitHub identity (found by GitHub id, else created from the verified email). An
-    existing account with that email is never linked here: LinkNeedsPassword (see `link_github`).
+    """The account for a GitHub identity: found by GitHub id, else by the verified email, else created. An
+    account found by email is linked here only when it has no password (an administrator invited that
+    address); one with a password needs its holder's confirmation: LinkNeedsPassword (see `link_github`).
 
     Refusals are audited and committed before they are raised; on success the caller commits.
     """
@@ -71,7 +72,11 @@ def login_with_github(
         refuse(Conflict(LINKED_ELSEWHERE), "linked_to_other_github_account", user)
 
     if user is not None and user.github_id is None:
-        refuse(LinkNeedsPassword(user.email, github_id, login), "github_link_needs_password", user)
+        if user.password_hash:
+            refuse(LinkNeedsPassword(user.email, github_id, login), "github_link_needs_password", user)
+        invited = actor.acting_for(identity_of(user))
+        details = {"github_login": login, "confirmed_by": "invitation"}
+        audit.record(session, invited, "user.github_link", "user", user.id, **details)
     if user is None:
         first, _, last = name.strip().partition(" ")
         try:

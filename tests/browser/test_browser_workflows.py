@@ -44,7 +44,7 @@ def demo_data(live_app: LiveApp, admin_state) -> None:
     """`autodevhub demo` on the live app's data, after the admin signed up (the demo project is theirs)."""
     subprocess.run(
         [str(CLI), "demo"],
-        env=app_environment(live_app.data_dir),
+        env=app_environment(live_app.data_dir, **live_app.github.environment()),  # the app's GitHub host
         cwd=REPO_ROOT,
         capture_output=True,
         check=True,

@@ -238,6 +238,14 @@ def test_an_existing_account_is_linked_only_after_its_password_confirms_it(clien
     assert counts() == (1, 2) and len(audit_rows("user.github_link")) == 1
 
 
+def test_an_invited_account_without_a_password_is_linked_at_its_first_github_sign_in(client, github):
+    invited = make_user("mona@example.com", password=None)  # an administrator invited this address
+    assert sign_in(client).status_code == 303
+    assert github_of(invited.id) == (4242, "octocat") and counts() == (1, 1)
+    [link] = audit_rows("user.github_link")
+    assert link.audit_metadata == {"github_login": "octocat", "confirmed_by": "invitation"}
+
+
 def test_a_pending_link_is_kept_by_its_browser_and_its_account_only(client, github):
     mona = make_user("mona@example.com")
     other = make_user("other@example.com")

@@ -11,6 +11,7 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 
+from autodevhub.core.settings import get_settings
 from autodevhub.integrations.github_data import JobData, RunData
 
 SEED = 2024
@@ -25,7 +26,7 @@ WORKFLOWS = {
     NIGHTLY: ("Nightly", ".github/workflows/nightly.yml", ("e2e", "security-scan")),
 }
 ACTORS = ("ada", "grace", "linus", "margaret", "ken")
-URL = "https://github.com/acme/shop/actions/runs/"
+RUNS_PATH = "/acme/shop/actions/runs/"  # under the configured GitHub web host, so the run links work
 
 
 class _Day:
@@ -60,7 +61,7 @@ class _Day:
             head_commit_time=run.get("commit_time", created - timedelta(minutes=rnd.randint(10, 2880))),
             title=run.get("title", f"{name} run"),
             actor=rnd.choice(ACTORS),
-            html_url=f"{URL}{self.base_id + index}",
+            html_url=f"{get_settings().github_url}{RUNS_PATH}{self.base_id + index}",
             created_at=created,
             started_at=started,
             updated_at=started + timedelta(seconds=queue + duration),
