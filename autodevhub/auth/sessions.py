@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, select, update
 
 from autodevhub.auth.tokens import (
     ACCESS_TOKEN_TTL,
@@ -23,12 +24,14 @@ from autodevhub.core.db import after_commit
 from autodevhub.core.errors import NotAuthenticated
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import SessionKind, User, UserSession, utcnow
+from autodevhub.models.accounts import RotatedRefreshToken
 
 WEB_SESSION_TTL = timedelta(days=14)
 REFRESH_TOKEN_TTL = timedelta(days=30)
 SESSION_CACHE_TTL = timedelta(hours=24)
 SESSION_RECHECK = timedelta(minutes=1)  # a cached lookup older than this is checked against the row again
 CACHE_PREFIX = "session:"
+EXPIRED = "Your session has expired. Sign in again."
 
 
 @dataclass(frozen=True)
@@ -67,19 +70,52 @@ def api_login(session: Session, actor: Actor, user: User) -> ApiLogin:
 
 
 def refresh_api_login(session: Session, actor: Actor, refresh_token: object) -> ApiLogin:
-    """Rotate: the presented refresh token stops working and a new pair is issued."""
-    row = _live_session(session, refresh_token, SessionKind.api)
+    """Rotate: the presented refresh token stops working and a new pair is issued. The rotation is a
+    compare-and-swap on the token: of two requests with one token, one rotates and the other is a replay.
+    A replayed token (rotated away already: a stolen copy) revokes its whole family, the login session."""
+    if not isinstance(refresh_token, str) or not refresh_token:
+        raise NotAuthenticated("Not signed in.")
+    presented = token_hash(refresh_token)
+    row = _session_by_hash(session, presented)
+    if row is None:
+        replayed = session.get(RotatedRefreshToken, presented)
+        if replayed is not None:
+            _revoke_family(session, actor, replayed.session_id)
+        raise NotAuthenticated(EXPIRED)
+    if row.kind is not SessionKind.api or row.expires_at <= utcnow():
+        raise NotAuthenticated(EXPIRED)
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         raise NotAuthenticated("This account is deactivated.")
-    raw = new_token(REFRESH_TOKEN_PREFIX)
-    _forget_cached(session, row.token_hash)
-    row.token_hash = token_hash(raw)
-    row.expires_at = utcnow() + REFRESH_TOKEN_TTL
-    row.ip_address = actor.ip
-    session.add(row)
+    raw, now = new_token(REFRESH_TOKEN_PREFIX), utcnow()
+    swap = (
+        update(UserSession)
+        .where(col(UserSession.id) == row.id, col(UserSession.token_hash) == presented)
+        .values(token_hash=token_hash(raw), expires_at=now + REFRESH_TOKEN_TTL, ip_address=actor.ip)
+        .execution_options(synchronize_session=False)
+    )
+    if session.exec(swap).rowcount != 1:  # another request rotated this token in the meantime
+        _revoke_family(session, actor, row.id)
+    session.exec(
+        delete(RotatedRefreshToken).where(
+            col(RotatedRefreshToken.session_id) == row.id, col(RotatedRefreshToken.expires_at) <= now
+        )
+    )
+    session.add(RotatedRefreshToken(token_hash=presented, session_id=row.id, expires_at=row.expires_at))
     audit.record(session, actor.acting_for(identity_of(user)), "auth.refresh", "session", row.id)
     return _api_tokens(row, raw)
+
+
+def _revoke_family(session: Session, actor: Actor, session_id: uuid.UUID) -> NoReturn:
+    """A refresh token was replayed: end its login session (refresh and access tokens), audit the replay,
+    commit both at once (the refusal that follows would roll them back) and refuse."""
+    row = session.get(UserSession, session_id)
+    user = session.get(User, row.user_id) if row else None
+    session.exec(delete(UserSession).where(col(UserSession.id) == session_id))
+    acting = actor.acting_for(identity_of(user)) if user else actor
+    audit.record(session, acting, "auth.refresh_reuse", "session", session_id)
+    session.commit()
+    raise NotAuthenticated(EXPIRED)
 
 
 def end_session(session: Session, actor: Actor, row: UserSession) -> None:
@@ -146,10 +182,14 @@ def _active_identity(session: Session, user_id: uuid.UUID, session_id: uuid.UUID
 def _live_session(session: Session, raw: object, kind: SessionKind) -> UserSession:
     if not isinstance(raw, str) or not raw:
         raise NotAuthenticated("Not signed in.")
-    row = session.exec(select(UserSession).where(UserSession.token_hash == token_hash(raw))).first()
+    row = _session_by_hash(session, token_hash(raw))
     if row is None or row.kind is not kind or row.expires_at <= utcnow():
-        raise NotAuthenticated("Your session has expired. Sign in again.")
+        raise NotAuthenticated(EXPIRED)
     return row
+
+
+def _session_by_hash(session: Session, hashed: str) -> UserSession | None:
+    return session.exec(select(UserSession).where(UserSession.token_hash == hashed)).first()
 
 
 def _api_tokens(row: UserSession, refresh: str) -> ApiLogin:

@@ -75,3 +75,14 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = timestamp()
 
     user: User = Relationship()
+
+
+class RotatedRefreshToken(SQLModel, table=True):
+    """A refresh token its session rotated away: presented again, it gives the replay away (and the
+    session, the token family, is revoked). Kept until the token would have expired anyway."""
+
+    __tablename__ = "rotated_refresh_tokens"
+
+    token_hash: str = Field(max_length=64, primary_key=True)
+    session_id: uuid.UUID = Field(foreign_key="sessions.id", ondelete="CASCADE", index=True)
+    expires_at: datetime = Field(sa_type=UTCDateTime)

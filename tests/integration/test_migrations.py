@@ -30,6 +30,7 @@ TABLES = {
     "webhook_deliveries",
     "audit_logs",
     "sessions",
+    "rotated_refresh_tokens",
     "api_tokens",
     "instance_settings",
 }

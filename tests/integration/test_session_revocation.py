@@ -3,7 +3,11 @@ a deactivated account's API tokens, and a logout only when the form came from th
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from autodevhub.account.ui.account_state import AccountState
@@ -18,6 +22,11 @@ from tests.support.state_harness import Tab, cookie_for
 
 NEW_PASSWORD = "a brand new passphrase for ada"
 ORIGIN = {"Origin": "http://localhost:3000"}
+
+
+@pytest.fixture(params=["app_db", "app_postgres"], ids=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue(request.param)
 
 
 def api_login(client, email: str = "ada@example.com", password: str = PASSWORD) -> dict:
@@ -50,6 +59,62 @@ def signed_in(raw: str) -> bool:
 def actions(name: str) -> list[AuditLog]:
     with Session(get_engine()) as session:
         return list(session.exec(select(AuditLog).where(AuditLog.action == name)).all())
+
+
+def test_a_replayed_refresh_token_revokes_its_whole_family(database):
+    make_user("ada@example.com")
+    client = api_client()
+    first = api_login(client)
+    second = refresh(client, first["refresh_token"]).json()
+    third = refresh(client, second["refresh_token"]).json()
+    assert me(client, third["access_token"]) == 200
+
+    replay = refresh(client, first["refresh_token"])  # an older token of the family, presented again
+    assert replay.status_code == 401
+    assert refresh(client, third["refresh_token"]).status_code == 401  # the family is gone ...
+    assert me(client, third["access_token"]) == 401  # ... with its access tokens
+    [reuse] = actions("auth.refresh_reuse")
+    assert reuse.resource_type == "session"
+
+    other = api_login(client)  # another login of the same user is another family: untouched
+    assert refresh(client, other["refresh_token"]).status_code == 200
+
+
+def test_concurrent_refreshes_with_one_token_never_give_two_valid_pairs(database):
+    """Both requests read the session before either writes: the compare-and-swap lets one rotate, and the
+    other, finding its token rotated away, revokes the family."""
+    make_user("ada@example.com")
+    client = api_client()
+    tokens = api_login(client)
+    both_read = threading.Barrier(2, timeout=5)
+
+    def hold_rotation(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.lstrip().upper().startswith("UPDATE SESSIONS"):
+            with contextlib.suppress(threading.BrokenBarrierError):  # one request alone goes on
+                both_read.wait()
+
+    answers: list[int] = []
+    pairs: list[dict] = []
+
+    def attempt() -> None:
+        response = refresh(api_client(), tokens["refresh_token"])
+        answers.append(response.status_code)
+        if response.status_code == 200:
+            pairs.append(response.json())
+
+    event.listen(get_engine(), "before_cursor_execute", hold_rotation)
+    try:
+        threads = [threading.Thread(target=attempt) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    finally:
+        event.remove(get_engine(), "before_cursor_execute", hold_rotation)
+    assert sorted(answers) == [200, 401]
+    [pair] = pairs
+    assert refresh(client, pair["refresh_token"]).status_code == 401
+    assert me(client, pair["access_token"]) == 401
 
 
 def test_a_password_change_ends_the_other_sessions_but_not_this_one(app_db):
