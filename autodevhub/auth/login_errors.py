@@ -16,7 +16,7 @@ from autodevhub.auth.github_login import (
 from autodevhub.core.errors import CONFLICT, RATE_LIMITED, RateLimited, ServiceError
 
 GENERIC = "Something went wrong. Try again."
-GITHUB_LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+GITHUB_LOGIN_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,38}$")  # "_": Enterprise managed users
 MAX_RETRY_DIGITS = 6
 
 # code -> message; {placeholders} are filled from the query string's values, each checked by CHECKS.

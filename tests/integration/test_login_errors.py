@@ -90,9 +90,9 @@ def test_a_crafted_link_cannot_write_on_the_login_page(app_db, query):
 
 
 def test_a_pending_github_link_names_the_account_and_the_github_login(app_db):
-    query = {"error": "link_needs_password", "email": "mona@example.com", "login": "octo-cat"}
+    query = {"error": "link_needs_password", "email": "mona@example.com", "login": "octo-cat_acme"}
     page = login_page(**query)
-    assert page.error == CONFIRM_TO_LINK.format(email="mona@example.com", login="octo-cat")
+    assert page.error == CONFIRM_TO_LINK.format(email="mona@example.com", login="octo-cat_acme")
     assert page.email == "mona@example.com"
 
 
