@@ -24,6 +24,7 @@ PLACEHOLDER_SECRETS = {
     "dev",
     "test",
 }
+GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -70,6 +71,7 @@ class Settings(BaseSettings):
     github_client_id: str = Field("", validation_alias="GITHUB_CLIENT_ID")
     github_client_secret: str = Field("", validation_alias="GITHUB_CLIENT_SECRET")
     github_webhook_secret: str = Field("", validation_alias="GITHUB_WEBHOOK_SECRET")
+    github_allowed_owners: str = Field("", validation_alias="AUTODEVHUB_GITHUB_ALLOWED_OWNERS")
     github_request_interval: float = Field(0.25, ge=0, le=10, validation_alias="GITHUB_REQUEST_INTERVAL")
     github_max_wait: int = Field(60, ge=0, le=900, validation_alias="GITHUB_MAX_WAIT")
     github_sync_days: int = Field(90, ge=1, le=400, validation_alias="GITHUB_SYNC_DAYS")
@@ -100,6 +102,14 @@ class Settings(BaseSettings):
         for origin in filter(None, (o.strip() for o in value.split(","))):
             if not origin.startswith(("http://", "https://")) or origin.rstrip("/").count("/") != 2:
                 raise ValueError(f"{origin!r} is not an origin like https://host:port")
+        return value
+
+    @field_validator("github_allowed_owners")
+    @classmethod
+    def _owners(cls, value: str) -> str:
+        for owner in filter(None, (o.strip() for o in value.split(","))):
+            if not GITHUB_OWNER.fullmatch(owner):
+                raise ValueError(f"{owner!r} is not a GitHub user or organisation name")
         return value
 
     @field_validator("database_url")
@@ -171,6 +181,11 @@ class Settings(BaseSettings):
             f"http://127.0.0.1:{self.port}",
         ]
         return list(dict.fromkeys(configured or own))
+
+    @property
+    def allowed_github_owners(self) -> frozenset[str]:
+        """Owners (lower case) whose repositories the instance GITHUB_TOKEN may serve without an admin."""
+        return frozenset(o.strip().lower() for o in self.github_allowed_owners.split(",") if o.strip())
 
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once into the data directory."""

@@ -54,12 +54,14 @@ class GitHubRateLimited(GitHubError):
         self.reset = reset
 
 
-def client(*, lazy: bool = False) -> Github:
-    """A PyGithub client for GITHUB_API_URL and GITHUB_TOKEN with bounded retries and waits.
+def client(token: str | None = None, *, lazy: bool = False) -> Github:
+    """A PyGithub client for GITHUB_API_URL with bounded retries and waits, authenticated by `token` (a
+    project's own credential) or else the instance GITHUB_TOKEN: the caller decides which may be used.
 
     A lazy client makes objects from ids alone, without reading them first (one request per write).
     """
     settings = get_settings()
+    token = token or settings.github_token
     retry = GithubRetry(
         total=3,
         backoff_factor=0.5,
@@ -71,7 +73,7 @@ def client(*, lazy: bool = False) -> Github:
     )
     return Github(
         base_url=settings.github_api_url,
-        auth=Auth.Token(settings.github_token) if settings.github_token else None,
+        auth=Auth.Token(token) if token else None,
         timeout=TIMEOUT_SECONDS,
         per_page=PER_PAGE,
         retry=retry,
@@ -182,9 +184,9 @@ def repository_if_changed(gh: Github, full_name: str, etag: str) -> Fresh[Reposi
     return Fresh(Repository(gh.requester, headers, data, completed=True), headers.get("etag", ""), True)
 
 
-def lazy_repository(full_name: str) -> Repository:
-    """The repository as a handle only (no request), for writes."""
-    return client(lazy=True).get_repo(full_name)
+def lazy_repository(full_name: str, token: str | None = None) -> Repository:
+    """The repository as a handle only (no request), for writes; `token` as for `client`."""
+    return client(token, lazy=True).get_repo(full_name)
 
 
 def workflows(repo: Repository, etag: str = "") -> Fresh[Iterator[dict[str, Any]]]:

@@ -9,7 +9,7 @@ from autodevhub.models.audit import AuditLog
 from autodevhub.models.base import utcnow
 from autodevhub.models.documentation import Documentation
 from autodevhub.models.instance import InstanceSetting
-from autodevhub.models.projects import Project, ProjectMember, ProjectRole
+from autodevhub.models.projects import Project, ProjectMember, ProjectRole, RepoTrust
 from autodevhub.models.stories import StoryStatus, UserStory
 from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, WorkflowState
 
@@ -21,6 +21,7 @@ __all__ = [
     "Project",
     "ProjectMember",
     "ProjectRole",
+    "RepoTrust",
     "RunStatus",
     "SessionKind",
     "StoryStatus",

@@ -10,10 +10,14 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Field, Relationship, SQLModel
 
-from autodevhub.models.base import enum_field, json_field, timestamp, uuid_pk
+from autodevhub.models.base import ENUM_LENGTH, enum_field, json_field, optional_timestamp, timestamp, uuid_pk
 
 if TYPE_CHECKING:
     from autodevhub.models.accounts import User
+
+
+def _values(members: type[enum.Enum]) -> list[str]:
+    return [member.value for member in members]
 
 
 class ProjectRole(enum.StrEnum):
@@ -23,6 +27,13 @@ class ProjectRole(enum.StrEnum):
     maintainer = "maintainer"
     member = "member"
     viewer = "viewer"
+
+
+class RepoTrust(enum.StrEnum):
+    """How a project's repository link was vouched for (None: linked before links were checked)."""
+
+    admin = "admin"  # an administrator linked it: the instance token may serve it
+    credential = "credential"  # a maintainer proved push rights with a project token of their own
 
 
 class Project(SQLModel, table=True):
@@ -37,10 +48,22 @@ class Project(SQLModel, table=True):
     owner_id: uuid.UUID = Field(foreign_key="users.id", ondelete="RESTRICT", index=True)
     settings: dict[str, Any] = json_field()
     repo: str | None = Field(default=None, max_length=140)
+    repo_trust: RepoTrust | None = Field(
+        default=None,
+        sa_type=sa.Enum(RepoTrust, native_enum=False, length=ENUM_LENGTH, values_callable=_values),
+    )
+    repo_linked_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    repo_linked_at: datetime | None = optional_timestamp()
+    # The project's own GitHub token, sealed by core.crypto (never returned by the API or the UI).
+    github_credential: str | None = Field(default=None, sa_type=sa.Text, repr=False)
+    github_credential_set_by: uuid.UUID | None = Field(
+        default=None, foreign_key="users.id", ondelete="SET NULL"
+    )
+    github_credential_set_at: datetime | None = optional_timestamp()
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=True)
 
-    owner: "User" = Relationship()
+    owner: "User" = Relationship(sa_relationship_kwargs={"foreign_keys": "Project.owner_id"})
 
 
 def name_key(name: str) -> str:

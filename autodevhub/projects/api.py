@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from autodevhub.models import ProjectRole, User
-from autodevhub.projects import members, service
+from autodevhub.models import Project, ProjectRole, RepoTrust, User
+from autodevhub.projects import github_access, members, service
 from autodevhub.projects.service import ProjectCreate, ProjectUpdate
 from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
 
@@ -22,6 +22,11 @@ class ProjectPublic(BaseModel):
     name: str
     description: str
     repo: str | None
+    repo_trust: RepoTrust | None = Field(description="admin: an administrator linked the repository")
+    repo_linked_by: uuid.UUID | None
+    repo_linked_at: datetime | None
+    github_token_set: bool = Field(description="whether the project has its own GitHub token (never shown)")
+    github_token_set_at: datetime | None
     owner_id: uuid.UUID
     settings: dict[str, Any]
     created_at: datetime
@@ -53,8 +58,11 @@ class MemberList(BaseModel):
     total: int
 
 
-def _public(project) -> ProjectPublic:
-    return ProjectPublic.model_validate(project, from_attributes=True)
+def _public(project: Project) -> ProjectPublic:
+    """The project as the API shows it: of its GitHub token, only whether one is set and when."""
+    token = github_access.CredentialStatus.of(project)
+    fields = {name: getattr(project, name) for name in ProjectPublic.model_fields if hasattr(project, name)}
+    return ProjectPublic(**fields, github_token_set=token.set, github_token_set_at=token.set_at)
 
 
 @router.get("", response_model=ProjectList)

@@ -1,4 +1,8 @@
-"""Projects: create, list, read, update, delete; each write audited in the same transaction."""
+"""Projects: create, list, read, update, delete; each write audited in the same transaction.
+
+Linking a repository and setting the project's GitHub token follow the trust rules of github_access: a
+non-admin's new link is proved against GitHub first, outside any transaction.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,12 @@ from sqlmodel import Session, col, func, select
 from autodevhub.auth.guard import require, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.core import audit
+from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import Conflict, InvalidInput, NotAuthenticated
 from autodevhub.core.identity import Actor, Identity
-from autodevhub.models import Project, ProjectMember, ProjectRole, UserRole, utcnow
+from autodevhub.models import Project, ProjectMember, ProjectRole, RepoTrust, UserRole, utcnow
 from autodevhub.models.projects import name_key
+from autodevhub.projects import github_access
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 MAX_NAME = 100
@@ -51,10 +57,26 @@ def _repo(value: object) -> str | None:
     return repo or None
 
 
+def _token(value: object) -> str | None:
+    token = (value or "").strip() if isinstance(value, str | None) else None
+    if token is None or (token and not github_access.TOKEN.match(token)):
+        raise _refuse("A GitHub token is 20 to 255 letters, digits or underscores (github_pat_..., ghp_...).")
+    return token or None
+
+
 # The rules run before pydantic's own checks (which then always pass, and document the API's schema).
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME, pattern=r"\S")]  # not only spaces
 Description = Annotated[str, Field(max_length=MAX_DESCRIPTION)]
 Repo = Annotated[str, Field(max_length=MAX_REPO, pattern=rf"^$|{REPO_PATTERN.pattern}")]  # "": no repository
+# Write-only: never echoed, never in a repr; "" or null removes the project's token.
+Token = Annotated[
+    str,
+    Field(
+        max_length=255,
+        pattern=rf"^$|{github_access.TOKEN_PATTERN}",
+        json_schema_extra={"format": "password", "writeOnly": True},
+    ),
+]
 
 
 def readable(error: ValidationError) -> str:
@@ -84,6 +106,7 @@ class ProjectCreate(ProjectInput):
     name: Annotated[Name, BeforeValidator(_name)]
     description: Annotated[Description, BeforeValidator(_description)] = ""
     repo: Annotated[Repo | None, BeforeValidator(_repo)] = None  # "" means no repository
+    github_token: Annotated[Token | None, BeforeValidator(_token)] = Field(None, repr=False)
 
 
 class ProjectUpdate(ProjectInput):
@@ -92,6 +115,7 @@ class ProjectUpdate(ProjectInput):
     name: Annotated[Name, BeforeValidator(_name)] = None  # optional, but never null
     description: Annotated[Description | None, BeforeValidator(_description)] = None
     repo: Annotated[Repo | None, BeforeValidator(_repo)] = None
+    github_token: Annotated[Token | None, BeforeValidator(_token)] = Field(None, repr=False)  # "": remove
 
 
 def _name_taken(session: Session, name: str, exclude: Project | None = None) -> bool:
@@ -102,16 +126,42 @@ def _name_taken(session: Session, name: str, exclude: Project | None = None) -> 
 
 
 def create_project(session: Session, actor: Actor, data: ProjectCreate) -> Project:
-    """A new project owned by its creator."""
+    """A new project owned by its creator; a repository linked as github_access allows (proved first)."""
     owner = require(actor.identity, Permission.PROJECT_CREATE)
+    trust = _prove(session, owner, None, data.repo, data.github_token)
     if _name_taken(session, data.name):
         raise Conflict("A project with this name already exists.")
     project = Project(owner_id=owner.id, name=data.name, description=data.description, repo=data.repo)
+    github_access.record_link(project, owner, trust)
     session.add(project)
     session.flush()
+    if data.github_token:
+        github_access.set_credential(project, owner, data.github_token)
     session.add(ProjectMember(project_id=project.id, user_id=owner.id, role=ProjectRole.owner))
-    audit.record(session, actor, "project.create", "project", project.id, name=project.name)
+    audit.record(
+        session,
+        actor,
+        "project.create",
+        "project",
+        project.id,
+        name=project.name,
+        repo=project.repo,
+        repo_trust=project.repo_trust,
+        github_token_set=bool(data.github_token) or None,
+    )
     return project
+
+
+def _prove(
+    session: Session, identity: Identity, project: Project | None, repo: str | None, token: str | None
+) -> RepoTrust | None:
+    """The trust of linking `repo` (None: no link): a non-admin's new link is proved against GitHub with
+    `token` after ending the transaction (reload what you loaded); Forbidden when it cannot be."""
+    if not repo:
+        return None
+    if github_access.needs_proof(identity, project, repo):
+        end_transaction(session)
+    return github_access.prove_link(identity, repo, token)
 
 
 def visible_projects(
@@ -137,19 +187,58 @@ def get_project(session: Session, identity: Identity | None, project_id: uuid.UU
 def update_project(
     session: Session, actor: Actor, project_id: uuid.UUID | str, data: ProjectUpdate
 ) -> Project:
-    """The fields `data` was given (others stay); audited only when something changed."""
+    """The fields `data` was given (others stay); audited only when something changed.
+
+    A repository that changes is linked anew (a non-admin's proved with their own token); an admin giving
+    the current repository again links it as theirs. The same repository from a non-admin changes nothing.
+    """
     project = require_project(session, actor.identity, Permission.PROJECT_UPDATE, project_id)
+    identity = actor.identity
+    assert identity is not None  # require_project refused anonymous callers
     values = data.model_dump(include=set(EDITABLE), exclude_unset=True)
+    token_given = "github_token" in data.model_fields_set
+    repo = values.get("repo")
+    relink = repo is not None and (repo != project.repo or _admin_confirms(identity, project))
+    trust = None
+    if relink:
+        proof = data.github_token if token_given else github_access.own_token(project, identity)
+        trust = _prove(session, identity, project, repo, proof)
+        project = require_project(session, identity, Permission.PROJECT_UPDATE, project_id)  # again, after
     if "name" in values and _name_taken(session, values["name"], exclude=project):
         raise Conflict("A project with this name already exists.")
     changed = {key: value for key, value in values.items() if getattr(project, key) != value}
     for key, value in changed.items():
         setattr(project, key, value)
+    if relink or "repo" in changed:
+        github_access.record_link(project, identity, trust)
+        changed["repo_trust"] = project.repo_trust
+    if token_given and (data.github_token or project.github_credential is not None):
+        github_access.set_credential(project, identity, data.github_token)
+        changed["github_token"] = "set" if data.github_token else "removed"
     if changed:
         project.updated_at = utcnow()
         session.add(project)
-        audit.record(session, actor, "project.update", "project", project.id, fields=sorted(changed))
+        audit.record(
+            session,
+            actor,
+            "project.update",
+            "project",
+            project.id,
+            fields=sorted(changed),
+            repo=project.repo if "repo_trust" in changed else None,
+            repo_trust=project.repo_trust if "repo_trust" in changed else None,
+            github_token=changed.get("github_token"),
+        )
     return project
+
+
+def _admin_confirms(identity: Identity, project: Project) -> bool:
+    """An administrator gave the linked repository again: it becomes theirs (the instance token serves it)."""
+    return (
+        identity.role is UserRole.admin
+        and project.repo is not None
+        and project.repo_trust is not RepoTrust.admin
+    )
 
 
 def delete_project(session: Session, actor: Actor, project_id: uuid.UUID | str) -> None:

@@ -1,13 +1,16 @@
 """Changing things on GitHub (dispatch, re-run failed jobs, cancel) and starting syncs; WORKFLOW_RUN, audited.
 
 The GitHub calls block (run these from a worker thread) and are never retried: a POST that failed may
-still have taken effect. The audit row is written only once GitHub accepted the request.
+still have taken effect. Each is audited before it is made: the audit row is committed first (if that
+commit fails, GitHub is never asked), then the outcome is recorded as `<action>.result`. The credential is
+the project's own token, else the instance token where github_access allows it.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -16,10 +19,12 @@ from sqlmodel import Session
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.core import audit, jobs
+from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.integrations import github
 from autodevhub.models import Project, Workflow, WorkflowExecution
+from autodevhub.projects import github_access
 from autodevhub.workflows.github import dispatch_inputs
 from autodevhub.workflows.github.tasks import SYNC, sync_job_id
 
@@ -59,6 +64,7 @@ def authorize_sync(session: Session, actor: Actor, project_id: uuid.UUID | str) 
     project = require_project(session, actor.identity, Permission.WORKFLOW_RUN, project_id)
     if not project.repo:
         raise InvalidInput("Link a GitHub repository (owner/name) to the project first.")
+    github_access.token_for(project)  # refuse now what the sync would refuse
     audit.record(session, actor, "workflow.sync", "project", project.id)
     return project
 
@@ -114,6 +120,29 @@ def clean_inputs(workflow: Workflow, inputs: dict[str, str | bool | int | float]
     return dispatch_inputs.resolve(config.get("inputs") or {}, inputs)
 
 
+def _audited_call(
+    session: Session,
+    actor: Actor,
+    project: Project,
+    action: str,
+    resource: tuple[str, uuid.UUID],
+    call: Callable[[github.Repository], None],
+    **details: Any,
+) -> None:
+    """Audit `action`, commit, then `call` GitHub with the project's credential and record the outcome
+    (committed too when GitHub refused, before the error goes up)."""
+    repo = github.lazy_repository(project.repo, github_access.token_for(project))
+    audit.record(session, actor, action, *resource, repo=project.repo, **details)
+    end_transaction(session)  # raises if the audit row cannot be committed: GitHub is not asked
+    try:
+        call(repo)
+    except github.GitHubError as error:
+        audit.record(session, actor, f"{action}.result", *resource, outcome=f"failed: {error.message}")
+        end_transaction(session)
+        raise
+    audit.record(session, actor, f"{action}.result", *resource, outcome="accepted")
+
+
 def dispatch(session: Session, actor: Actor, workflow_id: uuid.UUID | str, request: DispatchRequest) -> None:
     """Start a workflow_dispatch run of `workflow` on `request.ref` (a branch or tag)."""
     workflow, project = _workflow(session, actor.identity, workflow_id)
@@ -121,20 +150,40 @@ def dispatch(session: Session, actor: Actor, workflow_id: uuid.UUID | str, reque
     if not REF.match(ref):
         raise InvalidInput(BAD_REF)
     cleaned = clean_inputs(workflow, request.inputs)
-    repo = github.lazy_repository(project.repo)
-    github.dispatch(repo, workflow.github_id, ref, cleaned)
-    audit.record(
-        session, actor, "workflow.dispatch", "workflow", workflow.id, ref=ref, inputs=sorted(cleaned)
+    github_id = workflow.github_id
+    _audited_call(
+        session,
+        actor,
+        project,
+        "workflow.dispatch",
+        ("workflow", workflow.id),
+        lambda repo: github.dispatch(repo, github_id, ref, cleaned),
+        ref=ref,
+        inputs=sorted(cleaned),
     )
 
 
 def rerun_failed(session: Session, actor: Actor, execution_id: uuid.UUID | str) -> None:
     row, project = _execution(session, actor.identity, execution_id)
-    github.rerun_failed_jobs(github.lazy_repository(project.repo), row.github_run_id)
-    audit.record(session, actor, "workflow.rerun_failed", "execution", row.id)
+    run_id = row.github_run_id
+    _audited_call(
+        session,
+        actor,
+        project,
+        "workflow.rerun_failed",
+        ("execution", row.id),
+        lambda repo: github.rerun_failed_jobs(repo, run_id),
+    )
 
 
 def cancel(session: Session, actor: Actor, execution_id: uuid.UUID | str) -> None:
     row, project = _execution(session, actor.identity, execution_id)
-    github.cancel(github.lazy_repository(project.repo), row.github_run_id)
-    audit.record(session, actor, "workflow.cancel", "execution", row.id)
+    run_id = row.github_run_id
+    _audited_call(
+        session,
+        actor,
+        project,
+        "workflow.cancel",
+        ("execution", row.id),
+        lambda repo: github.cancel(repo, run_id),
+    )

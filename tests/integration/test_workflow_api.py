@@ -37,6 +37,15 @@ def audit_actions() -> list[str]:
         return [row.action for row in session.exec(select(AuditLog).order_by(AuditLog.id))]
 
 
+def audit_trail() -> list[tuple[str, str | None]]:
+    """The workflow.* actions other than syncs, oldest first, with their recorded outcome."""
+    with Session(get_engine()) as session:
+        rows = session.exec(
+            select(AuditLog).where(AuditLog.action.startswith("workflow.")).order_by(AuditLog.id)
+        )
+        return [(r.action, r.audit_metadata.get("outcome")) for r in rows if r.action != "workflow.sync"]
+
+
 def test_lists_and_metrics(github_project):
     _, client, headers = synced(github_project, recent_runs())
     pid = github_project.project_id
@@ -132,4 +141,19 @@ def test_dispatch_rerun_and_cancel_reach_github_once_and_are_audited(github_proj
     down = client.post(f"/api/workflows/{ids['CI']}/dispatch", json={"ref": "main"}, headers=headers)
     assert down.status_code == 502
     assert fake.count("POST") == 1  # a POST is never retried
-    assert audit_actions()[-3:] == ["workflow.dispatch", "workflow.rerun_failed", "workflow.cancel"]
+    # Each call is audited before it is made, its outcome after: refusals included, invalid input not.
+    assert audit_trail() == [
+        ("workflow.dispatch", None),
+        ("workflow.dispatch.result", "accepted"),
+        ("workflow.rerun_failed", None),
+        ("workflow.rerun_failed.result", "accepted"),
+        ("workflow.cancel", None),
+        ("workflow.cancel.result", "accepted"),
+        ("workflow.cancel", None),
+        (
+            "workflow.cancel.result",
+            "failed: GitHub answered 409: Cannot cancel a workflow run that is completed.",
+        ),
+        ("workflow.dispatch", None),
+        ("workflow.dispatch.result", "failed: GitHub answered 502: Server Error"),
+    ]

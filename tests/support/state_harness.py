@@ -40,7 +40,7 @@ from autodevhub.auth.web_session import WEB_COOKIE
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
-from autodevhub.models import SessionKind, UserRole
+from autodevhub.models import RepoTrust, SessionKind, UserRole
 from autodevhub.projects import members, service
 from autodevhub.stories import service as stories
 from autodevhub.ui.template import registered_pages
@@ -291,10 +291,10 @@ def build_world() -> World:
     viewer = make_user(SECRETS["viewer"], UserRole.viewer)
     with Session(get_engine(), expire_on_commit=False) as session:
         as_admin, as_owner = identity_of(admin), identity_of(owner)
-        fields = service.ProjectCreate(
-            name=SECRETS["project"], description=SECRETS["project_description"], repo="nasa/apollo"
-        )
+        fields = service.ProjectCreate(name=SECRETS["project"], description=SECRETS["project_description"])
         project = service.create_project(session, Actor.of(as_owner, "198.51.100.1"), fields)
+        # A member cannot link a repository without proof (issue 12, finding 1): linked as an admin would.
+        project.repo, project.repo_trust, project.repo_linked_by = "nasa/apollo", RepoTrust.admin, admin.id
         # A global viewer stays read-only even where their membership says owner.
         members.add_member(session, Actor.of(as_owner), project.id, SECRETS["viewer"], "owner")
         members.add_member(session, Actor.of(as_owner), project.id, SECRETS["member"], "member")

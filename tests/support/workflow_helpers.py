@@ -13,7 +13,7 @@ from autodevhub.auth.sessions import identity_of
 from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor, Identity
-from autodevhub.models import Project, UserRole, Workflow, WorkflowExecution
+from autodevhub.models import Project, RepoTrust, UserRole, Workflow, WorkflowExecution
 from autodevhub.models.workflows import WorkflowJob
 from autodevhub.projects import service as projects
 from autodevhub.workflows.github import store
@@ -77,10 +77,11 @@ def github_world_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
 
 
 def link_world(project_id, github_world: dict) -> dict[str, object]:
-    """Link the project to octo/shop and store the CI workflow and both runs; their ids by placeholder."""
+    """Link the project to octo/shop as an admin would and store the CI workflow and both runs; their ids
+    by placeholder."""
     with Session(get_engine()) as session:
         project = session.get(Project, project_id)
-        project.repo = history.FULL_NAME
+        project.repo, project.repo_trust = history.FULL_NAME, RepoTrust.admin
         workflow = Workflow(project_id=project_id, github_id=101, name="CI", configuration={"dispatch": True})
         session.add_all([project, workflow])
         rows = {}

@@ -45,10 +45,12 @@ def details_form() -> rx.Component:
                     default_value=ProjectDetailState.repo,
                     placeholder="owner/name",
                 ),
+                token_field(),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
                 width="100%",
             ),
+            rx.text(ProjectDetailState.link_note, size="1", color_scheme="gray"),
             rx.vstack(
                 field_label("Description", "project-description"),
                 rx.text_area(
@@ -61,7 +63,20 @@ def details_form() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.button("Save changes", type="submit"),
+            rx.hstack(
+                rx.button("Save changes", type="submit", loading=ProjectDetailState.saving),
+                rx.cond(
+                    ProjectDetailState.token_set,
+                    rx.button(
+                        "Remove GitHub token",
+                        type="button",
+                        on_click=ProjectDetailState.remove_github_token,
+                        color_scheme="red",
+                        variant="soft",
+                    ),
+                ),
+                spacing="3",
+            ),
             spacing="4",
             width="100%",
         ),
@@ -71,9 +86,31 @@ def details_form() -> rx.Component:
     )
 
 
+def token_field() -> rx.Component:
+    """Write-only: typed to set or replace the project's token, never filled in with it."""
+    return rx.vstack(
+        text_field(
+            "Project GitHub token",
+            "github_token",
+            field_id="project-github-token",
+            type="password",
+            auto_complete="off",
+            placeholder="github_pat_... (empty: keep)",
+            max_length=255,
+        ),
+        rx.text(ProjectDetailState.token_note, size="1", color_scheme="gray"),
+        spacing="1",
+        width="100%",
+    )
+
+
 def details_readonly() -> rx.Component:
     return rx.data_list.root(
         rx.data_list.item(rx.data_list.label("Repository"), rx.data_list.value(ProjectDetailState.repo)),
+        rx.data_list.item(rx.data_list.label("Linked"), rx.data_list.value(ProjectDetailState.link_note)),
+        rx.data_list.item(
+            rx.data_list.label("Project GitHub token"), rx.data_list.value(ProjectDetailState.token_note)
+        ),
         rx.data_list.item(
             rx.data_list.label("Description"), rx.data_list.value(ProjectDetailState.description)
         ),

@@ -1,21 +1,41 @@
-"""One project's settings page: edit, delete, and manage members; every change re-checked by the service."""
+"""One project's settings page: edit, delete, and manage members; every change re-checked by the service.
+
+The project's GitHub token is write-only here: the page only ever learns whether one is set, and when.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
 
 from autodevhub.auth.guard import require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.models import ProjectMember, User
-from autodevhub.projects import members, service
+from autodevhub.models import Project, ProjectMember, RepoTrust, User
+from autodevhub.projects import github_access, members, service
 from autodevhub.projects.detail import ProjectDetail, project_detail
 from autodevhub.ui.forms import form_text
 from autodevhub.ui.session_state import SessionState
 
 PROJECT_ROLES = ("owner", "maintainer", "member", "viewer")
 ADD_MEMBER_EMAIL_INPUT = "add-member-email"
+LINK_NOTES = {
+    RepoTrust.admin: "Linked by an administrator.",
+    RepoTrust.credential: "Linked with a project GitHub token that can push to it.",
+    None: "Linked before links were checked: the instance token serves it only if its owner is allowed.",
+}
+
+
+def link_note(project: Project) -> str:
+    """How the repository was linked, in words ("" without one)."""
+    return LINK_NOTES[project.repo_trust] if project.repo else ""
+
+
+def token_note(project: Project) -> str:
+    """Whether the project has its own GitHub token, and since when; never the token."""
+    status = github_access.CredentialStatus.of(project)
+    return f"Set on {status.set_at:%Y-%m-%d %H:%M} UTC." if status.set and status.set_at else "Not set."
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,6 +61,10 @@ class ProjectDetailState(SessionState):
     name: str = ""
     description: str = ""
     repo: str = ""
+    link_note: str = ""
+    token_set: bool = False
+    token_note: str = ""
+    saving: bool = False
     # Changes when the saved values change, so the edit form remounts with them as its defaults.
     form_key: str = ""
     can_update: bool = False
@@ -63,6 +87,9 @@ class ProjectDetailState(SessionState):
         self.name = project.name if project else ""
         self.description = project.description if project else ""
         self.repo = (project.repo or "") if project else ""
+        self.link_note = link_note(project) if project else ""
+        self.token_set = bool(project and project.github_credential is not None)
+        self.token_note = token_note(project) if project else ""
         self.form_key = f"{project.id}:{project.updated_at.isoformat()}" if project else ""
         self.can_update = bool(detail and detail.can_update)
         self.can_delete = bool(detail and detail.can_delete)
@@ -82,20 +109,44 @@ class ProjectDetailState(SessionState):
         self.error = self.notice = self.member_error = self.member_notice = ""
         self._reload()
 
-    @rx.event
-    def save_project(self, form_data: dict):
-        """Maintainers and up: new name, description and repository."""
-        fields = {key: form_text(form_data, key) for key in service.EDITABLE}
+    def _save(self, fields: dict[str, str]) -> str:
+        """`service.update_project` with `fields`, the role checked before the input: the refusal or ""."""
         ref = self._project_ref()
 
         def save(session, actor):
             require_project(session, actor.identity, Permission.PROJECT_UPDATE, ref)  # before the input
             return service.update_project(session, actor, ref, service.ProjectUpdate.parse(fields))
 
-        _, error = self._act(save)
-        self.error, self.notice = error, "" if error else "Project saved."
+        return self._act(save)[1]
+
+    def _saved(self, error: str, success: str) -> None:
+        self.error, self.notice = error, "" if error else success
         if not error:
             self._reload()
+
+    @rx.event(background=True)
+    async def save_project(self, form_data: dict):
+        """Maintainers and up: new name, description, repository and (when typed) GitHub token. The repository
+        is sent only when it changed; a non-admin's new link is proved against GitHub, off the event loop."""
+        fields = {key: form_text(form_data, key) for key in service.EDITABLE}
+        token = form_text(form_data, "github_token").strip()
+        if token:
+            fields["github_token"] = token
+        async with self:
+            if self.saving:
+                return
+            self.saving = True
+            if fields["repo"].strip() == self.repo:  # unchanged: no new link, no proof asked
+                del fields["repo"]
+        error = await asyncio.to_thread(self._save, fields)
+        async with self:
+            self.saving = False
+            self._saved(error, "Project saved.")
+
+    @rx.event
+    def remove_github_token(self):
+        """Maintainers and up: forget the project's own GitHub token."""
+        self._saved(self._save({"github_token": ""}), "GitHub token removed.")
 
     @rx.event
     def delete_project(self):

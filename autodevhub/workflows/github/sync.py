@@ -33,6 +33,7 @@ from autodevhub.integrations import github
 from autodevhub.integrations.github_data import RunData
 from autodevhub.models import Project, RunStatus, Workflow, WorkflowExecution, utcnow
 from autodevhub.models.workflows import SyncState
+from autodevhub.projects import github_access
 from autodevhub.workflows.github import job_reads, reading, store
 from autodevhub.workflows.github import sync_summary as summary
 from autodevhub.workflows.github.sync_summary import SyncResult
@@ -113,7 +114,6 @@ class _Sync:
 
     def __init__(self, project_id: uuid.UUID, walk_all: bool, etags: dict[str, str], branch: str) -> None:
         self.project_id, self.walk_all = project_id, walk_all
-        self.gh = github.client()
         self.result = SyncResult()
         self.skipped = reading.Skipped()
         self.seen: set[int] = set()
@@ -130,6 +130,7 @@ class _Sync:
         return answer.modified
 
     def sync(self, repo_name: str) -> None:
+        self.gh = github.client(github_access.project_token(self.project_id))  # GitHubNotAllowed: refused
         found = github.repository_if_changed(self.gh, repo_name, self.etags.get("repo", ""))
         self.repo = found.value
         if self.fresh(found, "repo"):
