@@ -150,7 +150,9 @@ def web_login(
         github_api.confirm_pending_link(request, session, actor, user)
         raw = start_browser_session(session, actor, user)
     except ServiceError as error:
-        return _back_to("/login", login_errors.code_for(error), email=email, next=next)
+        # The form keeps what was typed as the e-mail only when it is one (never a password typed there).
+        typed = email if accounts.EMAIL_PATTERN.match(email.strip()) else ""
+        return _back_to("/login", login_errors.code_for(error), email=typed, next=next)
     return signed_in_redirect(next, raw)
 
 

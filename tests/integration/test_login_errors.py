@@ -144,3 +144,11 @@ def test_a_failed_login_stores_the_typed_login_only_when_it_is_an_email(client):
     api = client.post("/auth/login", json={"email": "hunter2-secret", "password": "x" * 12})
     assert api.status_code == 401
     assert failed_logins()[-1] == {"reason": "bad_credentials"}
+
+
+def test_the_form_keeps_a_typed_email_but_never_a_password_typed_there(client):
+    make_user("ada@example.com")
+    kept = query_of(post_login(client, "ada@example.com", "not the password"))
+    lost = post_login(client, "correct horse battery staple", "typed into the wrong field")
+    assert kept["email"] == "ada@example.com"
+    assert "email" not in query_of(lost) and "horse" not in lost.headers["location"]
