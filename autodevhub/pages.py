@@ -3,7 +3,7 @@
 from autodevhub.account.ui import account_page  # noqa: F401
 from autodevhub.admin.ui import audit_page, instance_page, users_page  # noqa: F401
 from autodevhub.auth.ui import login_page  # noqa: F401
-from autodevhub.dashboard.ui import home_page  # noqa: F401
+from autodevhub.dashboard.ui import home_page, overview_page  # noqa: F401
 from autodevhub.documentation.ui import docs_page  # noqa: F401
 from autodevhub.projects.ui import detail_page as project_detail_page  # noqa: F401
 from autodevhub.projects.ui import list_page as project_list_page  # noqa: F401

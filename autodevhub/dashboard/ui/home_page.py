@@ -1,11 +1,16 @@
-"""The home page: what AutoDevHub does and a way into each section."""
+"""The home page: a card per project the user can read; with none, what AutoDevHub does, how to start and
+a way into each section. Anonymous visitors are sent to sign in (the template's check)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from autodevhub.dashboard.ui.cards import project_card
+from autodevhub.dashboard.ui.home_state import HomeState
 from autodevhub.ui import SECTIONS, Section, icon_badge, page_header, steps_list, template
+from autodevhub.ui.forms import feedback, refusal_panel
 from autodevhub.ui.navigation import FOCUS_RING
+from autodevhub.ui.pagination import pagination
 
 GETTING_STARTED = (
     "Create a project in Settings and, if you use GitHub, link its repository.",
@@ -91,24 +96,74 @@ def section_card(section: Section) -> rx.Component:
     )
 
 
-@template(route="/", title="Dashboard", description="AutoDevHub: the self-hosted, AI-powered DevOps tracker.")
-def dashboard() -> rx.Component:
-    """Welcome, what the product does, and the four sections to go to."""
-    return rx.box(
-        page_header(
-            "Welcome to AutoDevHub",
-            "Plan with AI-written user stories, watch your CI, and keep documentation fresh.",
-        ),
-        rx.vstack(
-            intro(),
-            rx.heading("Where to go next", as_="h2", size="4", margin_top="1rem"),
-            rx.grid(
-                *(section_card(section) for section in SECTIONS if section.route != "/"),
-                columns=rx.breakpoints(initial="1", sm="2"),
-                spacing="4",
-                width="100%",
-            ),
+def getting_started() -> rx.Component:
+    """For a user with no project yet: the product, the first steps and the sections."""
+    return rx.vstack(
+        intro(),
+        rx.heading("Where to go next", as_="h2", size="4", margin_top="1rem"),
+        rx.grid(
+            *(section_card(section) for section in SECTIONS if section.route != "/"),
+            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
             width="100%",
         ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def portfolio() -> rx.Component:
+    """Every readable project's health, a page of cards at a time."""
+    return rx.vstack(
+        feedback(HomeState.error),
+        rx.grid(
+            rx.foreach(HomeState.cards, project_card),
+            columns=rx.breakpoints(initial="1", sm="2", xl="3"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.cond(HomeState.total > HomeState.PAGE_SIZE, pagination(HomeState, "projects")),
+        spacing="4",
+        width="100%",
+    )
+
+
+def skeleton() -> rx.Component:
+    return rx.grid(
+        *(rx.skeleton(height="16rem") for _ in range(3)),
+        columns=rx.breakpoints(initial="1", sm="2", xl="3"),
+        spacing="4",
+        width="100%",
+        aria_busy="true",
+        aria_label="Loading your projects",
+    )
+
+
+@template(
+    route="/",
+    title="Dashboard",
+    description="AutoDevHub: the self-hosted, AI-powered DevOps tracker.",
+    on_load=HomeState.load_home,
+)
+def dashboard() -> rx.Component:
+    """Your projects' health at a glance; the getting-started steps until there is a project."""
+    return rx.box(
+        rx.cond(
+            HomeState.total > 0,
+            page_header("Your projects", "CI, delivery and stories of every project you can see."),
+            page_header(
+                "Welcome to AutoDevHub",
+                "Plan with AI-written user stories, watch your CI, and keep documentation fresh.",
+            ),
+        ),
+        rx.cond(
+            HomeState.loaded,
+            rx.cond(HomeState.total > 0, portfolio(), getting_started()),
+            rx.cond(
+                HomeState.error != "",
+                refusal_panel("Your projects could not be loaded", HomeState.error, "triangle-alert"),
+                skeleton(),
+            ),
+        ),
+        width="100%",
     )

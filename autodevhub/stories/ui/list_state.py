@@ -86,12 +86,17 @@ class StoriesState(PagedState, SessionState):
 
     @rx.event
     def load_stories(self):
-        """on_load: the caller's projects for the filter, then page one (a ?project= link preselects it)."""
+        """on_load: the caller's projects for the filter, then page one (?project= and ?status= links
+        preselect them)."""
         projects, error = self._service(story_projects)
         self.projects = projects or []
         wanted = self.router.url.query_parameters.get("project", "")
+        status = self.router.url.query_parameters.get("status", "")
         known = {project.id for project in self.projects}
-        self._filters = Filters(project_id=wanted if wanted in known else "")
+        self._filters = Filters(
+            project_id=wanted if wanted in known else "",
+            status=status if isinstance(status, str) and status in STATUS_LABELS else "",
+        )
         self._apply(self._filters)
         self.error = self.error or error
 

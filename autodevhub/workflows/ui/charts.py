@@ -12,6 +12,9 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from autodevhub.ui import metric_text
+from autodevhub.ui.metric_text import NO_VALUE, format_duration  # noqa: F401 (the Workflows page's rows use them)
+
 OUTCOME_COLORS = {
     "success": "#2da44e",
     "failure": "#cf222e",
@@ -24,8 +27,6 @@ OUTCOME_COLORS = {
     "in_progress": "#0969da",
     "queued": "#54aeff",
 }
-NO_VALUE = "\u2013"  # an en dash
-BAND_COLORS = {"elite": "#2da44e", "high": "#54aeff", "medium": "#bf8700", "low": "#cf222e", None: "#8c959f"}
 LAYOUT = {
     "margin": {"l": 48, "r": 16, "t": 40, "b": 40},
     "legend": {"orientation": "h", "y": -0.2},
@@ -33,16 +34,6 @@ LAYOUT = {
     "plot_bgcolor": "rgba(0,0,0,0)",
     "height": 320,
 }
-
-
-def format_duration(seconds: float | None) -> str:
-    """'45 s', '6.5 min', '3.2 h', '2.1 d'; an en dash without a value."""
-    if seconds is None:
-        return NO_VALUE
-    for limit, unit, size in ((60, "s", 1), (3600, "min", 60), (86_400, "h", 3600)):
-        if seconds < limit:
-            return f"{seconds / size:.0f} {unit}" if unit == "s" else f"{seconds / size:.1f} {unit}"
-    return f"{seconds / 86_400:.1f} d"
 
 
 def plotly_text(value: object) -> str:
@@ -117,39 +108,5 @@ def success_rate_figure(bundle: dict[str, Any]) -> go.Figure:
 
 
 def dora_tiles(bundle: dict[str, Any]) -> list[dict[str, str]]:
-    """The four DORA tiles: label, value text, band (elite/high/medium/low or empty) and its colour."""
-    dora = bundle["dora"]
-    frequency = dora["deployment_frequency"]["per_day"]
-    rate = dora["change_failure_rate"]["rate"]
-    values = {
-        "deployment_frequency": (
-            "Deployment frequency",
-            f"{frequency:.2f} / day" if frequency >= 1 else f"{frequency * 7:.1f} / week",
-            f"{dora['deployments']} deployments",
-        ),
-        "lead_time": ("Lead time for changes", format_duration(dora["lead_time"]["seconds"]), "median"),
-        "change_failure_rate": (
-            "Change failure rate",
-            NO_VALUE if rate is None else f"{100 * rate:.0f} %",
-            f"{dora['failed_deployments']} failed deployments",
-        ),
-        "time_to_restore": (
-            "Time to restore",
-            format_duration(dora["time_to_restore"]["seconds"]),
-            f"median of {dora['incidents']} incidents",
-        ),
-    }
-    tiles = []
-    for key, (label, value, detail) in values.items():
-        band = dora[key]["band"]
-        tiles.append(
-            {
-                "key": key,
-                "label": label,
-                "value": value,
-                "detail": detail,
-                "band": band or "",
-                "color": BAND_COLORS[band],
-            }
-        )
-    return tiles
+    """The four DORA tiles of the bundle (ui.metric_text.dora_tiles)."""
+    return metric_text.dora_tiles(bundle["dora"])

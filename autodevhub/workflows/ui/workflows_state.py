@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 
 import plotly.graph_objects as go
 import reflex as rx
-from reflex_base.registry import RegistrationContext
 
 from autodevhub.models import utcnow
+from autodevhub.ui.live import tab_connected
 from autodevhub.ui.pagination import PagedState
 from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
@@ -37,26 +37,6 @@ WATCH_MISSES = 3  # checks in a row without the tab's websocket before the loop 
 SYNC_POLL_SECONDS = 1.0
 SYNC_LIMIT_SECONDS = 600.0
 EMPTY_FIGURE = go.Figure(layout={"template": None})
-
-
-async def tab_connected(token: str) -> bool:
-    """Whether the browser tab with this client token still has its websocket open (on any worker).
-
-    Reflex 0.10 has no public way to ask this, so this is the one place that reads its private
-    `EventNamespace._token_manager` and calls its `is_token_connected` (what Reflex's own shared states
-    use: with Redis it also sees, and re-checks, the sockets of the other workers; the public
-    `token_to_sid` mapping does not re-check them). If a Reflex upgrade renames these it answers False,
-    so the live-refresh and sync-follow loops stop instead of failing; the page still loads.
-    """
-    try:
-        namespace = RegistrationContext.get().app.event_namespace
-    except (LookupError, RuntimeError):  # no running app (an in-process test)
-        return False
-    try:
-        is_token_connected = namespace._token_manager.is_token_connected  # None namespace: AttributeError
-    except AttributeError:
-        return False
-    return await is_token_connected(token)
 
 
 def sync_finished(status: dict[str, Any], asked: datetime) -> bool:
@@ -207,10 +187,15 @@ class WorkflowsState(RunActions, PagedState, SessionState):
 
     @rx.event(background=True)
     async def load_workflows(self):
-        """on_load: the first project the user can read, or the one shown before."""
+        """on_load: the project of a ?project= link, else the one shown before, else the first readable one
+        (the service checks the user may read it)."""
+        wanted = self.router.url.query_parameters.get("project", "")
         async with self:
             self.error = self.notice = ""
-        await self._load()
+        if isinstance(wanted, str) and wanted and len(wanted) <= MAX_FILTER:
+            await self._load(project_id=wanted, workflow_filter="", branch_filter="", event_filter="")
+        else:
+            await self._load()
 
     @rx.event(background=True)
     async def select_project(self, project_id: str):
