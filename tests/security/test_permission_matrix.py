@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from autodevhub.auth.permissions import Permission, can
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
-from autodevhub.models import ProjectMember, ProjectRole, UserRole
+from autodevhub.models import AuditLog, ProjectMember, ProjectRole, UserRole
 from autodevhub.projects import service
 from autodevhub.stories.service import StoryGenerate, generate_story
 from autodevhub.web.api import create_api
@@ -177,3 +177,32 @@ def test_route_for_caller(request, world, method, template, caller):
     assert response.headers["content-type"].startswith("text/plain" if plain else "application/json") or (
         response.status_code == 204
     )
+
+
+GITHUB_WRITES = {
+    "dispatch": ("/api/workflows/{workflow_id}/dispatch", "workflow.dispatch"),
+    "rerun": ("/api/executions/{execution_id}/rerun-failed", "workflow.rerun_failed"),
+    "cancel": ("/api/executions/{execution_id}/cancel", "workflow.cancel"),
+}
+
+
+@pytest.mark.parametrize("write", sorted(GITHUB_WRITES))
+@pytest.mark.parametrize("caller", sorted(CALLERS))
+def test_github_writes_reach_github_only_for_maintainers_and_are_audited_first(request, world, write, caller):
+    """Members, viewers (a global viewer owning the project too) and outsiders are refused before GitHub and
+    the audit log; maintainers and up are audited (the request, then GitHub's answer) around one POST."""
+    github_world = request.getfixturevalue("github_world")
+    world.update(link_world(world["project"].id, github_world))
+    template, action = GITHUB_WRITES[write]
+    fake = github_world["fake"]
+    fake.requests.clear()
+
+    response = request_for(api_client(), world, caller, "POST", template)
+
+    allowed = caller in WRITERS_MAINTAIN
+    assert response.status_code == (202 if allowed else 403), response.text
+    assert fake.count("POST") == (1 if allowed else 0)
+    with Session(get_engine()) as session:
+        rows = session.exec(select(AuditLog).where(col(AuditLog.action).startswith(action))).all()
+    assert [row.action for row in rows] == ([action, f"{action}.result"] if allowed else [])
+    assert all(row.user_id == world["users"][caller].id for row in rows)
