@@ -15,6 +15,7 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.settings import get_settings
 from autodevhub.models import Project
 from autodevhub.projects.ui.detail_state import ProjectDetailState
+from autodevhub.projects.ui.list_state import NEW_PROJECT_INPUTS, ProjectsState
 from tests.support import github_history as history
 from tests.support.fake_github_rest import FakeGitHubRest, environment_for
 from tests.support.state_harness import SECRETS, Tab, World, build_world
@@ -77,3 +78,18 @@ def test_a_member_cannot_change_the_link_or_the_token(world) -> None:
         tab.send(ProjectDetailState.remove_github_token)
         assert tab.state(ProjectDetailState).error == "Your role in this project does not allow this."
     assert fake.requests == []
+
+
+def test_a_member_creates_a_linked_project_with_their_token_from_the_list(world) -> None:
+    world, fake = world
+    new = {"name": "Shop", "description": "", "repo": history.FULL_NAME}
+    with Tab(cookie=world.cookies["member"]) as tab:
+        tab.open("/settings").send(ProjectsState.create_project, form_data={**new, "github_token": ""})
+        assert "GitHub token of yours" in tab.state(ProjectsState).error and fake.requests == []
+
+        tab.send(ProjectsState.create_project, form_data={**new, "github_token": PUSH})
+        state = tab.state(ProjectsState)
+        assert (state.error, state.notice) == ("", "Project Shop created.")
+        cleared = [event.payload["ref"] for event in tab.frontend_events if event.name == "_set_value"]
+        assert cleared == [f"ref_{ref.replace('-', '_')}" for ref in NEW_PROJECT_INPUTS]  # the token's too
+        assert fake.tokens == [PUSH] and PUSH not in repr(tab.deltas) and not tab.errors

@@ -10,7 +10,7 @@ from autodevhub.ui.forms import card_section, feedback, field_label, text_field
 from autodevhub.ui.navigation import FOCUS_RING
 from autodevhub.ui.pagination import pagination
 
-NAME_INPUT, DESCRIPTION_INPUT, REPO_INPUT = NEW_PROJECT_INPUTS
+NAME_INPUT, DESCRIPTION_INPUT, REPO_INPUT, TOKEN_INPUT = NEW_PROJECT_INPUTS
 CLIPPED = {"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap"}
 
 
@@ -59,6 +59,15 @@ def new_project_form() -> rx.Component:
                         placeholder="owner/name",
                         max_length=140,
                         hint="Optional. Links the project's workflows and docs.",
+                    ),
+                    text_field(
+                        "Project GitHub token",
+                        "github_token",
+                        field_id=TOKEN_INPUT,
+                        type="password",
+                        auto_complete="off",
+                        max_length=255,
+                        hint="Non-admins link a repository with a token of theirs that can push to it.",
                     ),
                     columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import ClassVar
 
@@ -15,7 +16,7 @@ from autodevhub.ui.forms import form_text
 from autodevhub.ui.pagination import PagedState
 from autodevhub.ui.session_state import SessionState
 
-NEW_PROJECT_FIELDS = ("name", "description", "repo")
+NEW_PROJECT_FIELDS = ("name", "description", "repo", "github_token")  # the token: write-only
 # Ids of the new-project form's inputs, cleared after a project is created.
 NEW_PROJECT_INPUTS = tuple(f"new-project-{field}" for field in NEW_PROJECT_FIELDS)
 
@@ -71,19 +72,21 @@ class ProjectsState(PagedState, SessionState):
         self.error = self.notice = ""
         self._load_page(0)
 
-    @rx.event
-    def create_project(self, form_data: dict):
-        """The new-project form: the service refuses viewers; the typed input stays on refusal."""
+    @rx.event(background=True)
+    async def create_project(self, form_data: dict):
+        """The new-project form: the service refuses viewers; the typed input stays on refusal. A member's
+        repository is proved against GitHub with the token typed beside it, off the event loop."""
         fields = {field: form_text(form_data, field) for field in NEW_PROJECT_FIELDS}
 
         def create(session, actor):
             require(actor.identity, Permission.PROJECT_CREATE)  # who may, before what they typed
             return service.create_project(session, actor, service.ProjectCreate.parse(fields)).name
 
-        result, error = self._act(create)
-        if result is None:
-            self.error, self.notice = error, ""
-            return None
-        self.error, self.notice = "", f"Project {result} created."
-        self._load_page(self.page)
+        result, error = await asyncio.to_thread(self._act, create)
+        async with self:
+            if result is None:
+                self.error, self.notice = error, ""
+                return None
+            self.error, self.notice = "", f"Project {result} created."
+            self._load_page(self.page)
         return [rx.set_value(input_id, "") for input_id in NEW_PROJECT_INPUTS]
