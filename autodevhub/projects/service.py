@@ -128,9 +128,9 @@ def _name_taken(session: Session, name: str, exclude: Project | None = None) -> 
 def create_project(session: Session, actor: Actor, data: ProjectCreate) -> Project:
     """A new project owned by its creator; a repository linked as github_access allows (proved first)."""
     owner = require(actor.identity, Permission.PROJECT_CREATE)
-    trust = _prove(session, owner, None, data.repo, data.github_token)
-    if _name_taken(session, data.name):
+    if _name_taken(session, data.name):  # before asking GitHub; the unique index catches a later taker
         raise Conflict("A project with this name already exists.")
+    trust = _prove(session, owner, None, data.repo, data.github_token)
     project = Project(owner_id=owner.id, name=data.name, description=data.description, repo=data.repo)
     github_access.record_link(project, owner, trust)
     session.add(project)

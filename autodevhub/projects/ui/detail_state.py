@@ -88,7 +88,7 @@ class ProjectDetailState(SessionState):
         self.description = project.description if project else ""
         self.repo = (project.repo or "") if project else ""
         self.link_note = link_note(project) if project else ""
-        self.token_set = bool(project and project.github_credential is not None)
+        self.token_set = bool(project and github_access.CredentialStatus.of(project).set)
         self.token_note = token_note(project) if project else ""
         self.form_key = f"{project.id}:{project.updated_at.isoformat()}" if project else ""
         self.can_update = bool(detail and detail.can_update)
