@@ -28,7 +28,8 @@ def month_starts(now: datetime) -> tuple[datetime, datetime]:
 
 def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = None) -> dict[str, Any]:
     """{this_month, last_month}: each {since, until, stories, input_tokens, output_tokens, cost_usd,
-    engines: [{engine, model, stories, cached, input_tokens, output_tokens, cost_usd}]}; one query."""
+    engines: [{engine, model, stories, cached, input_tokens, output_tokens, cost_usd}]} (engine and model
+    None where the metadata names none); one query."""
     until = now or utcnow()
     this, last = month_starts(until)
     meta = col(UserStory.story_metadata)
@@ -39,7 +40,7 @@ def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = Non
         return sa.func.coalesce(sa.func.sum(sa.case((spent, value), else_=0)), 0)
 
     month = sa.case((UserStory.created_at >= this, MONTHS[0]), else_=MONTHS[1]).label("month")
-    engine = sa.func.coalesce(meta["engine"].as_string(), "unknown").label("engine")
+    engine = meta["engine"].as_string().label("engine")
     model = meta[("claude", "model")].as_string().label("model")
     rows = session.exec(
         select(
@@ -70,7 +71,7 @@ def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = Non
     }
     for name, engine_name, model_name, stories, cached, tokens_in, tokens_out, cost in sorted(
         rows,
-        key=lambda row: (row[1], row[2] or ""),  # NULLs sort apart on each database: no model first
+        key=lambda row: (row[1] or "", row[2] or ""),  # NULLs sort apart on each database: first here
     ):
         row = {
             "engine": engine_name,

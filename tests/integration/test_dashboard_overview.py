@@ -240,3 +240,14 @@ def test_arguments_are_checked(world, options):
 
 def test_the_audit_entries_are_untouched(world):
     assert len(world[0].exec(select(AuditLog)).all()) == 8
+
+
+def test_stories_without_engine_metadata_count_apart(world):
+    session, project, _, _ = world
+    session.add(UserStory(project_id=project.id, feature_description="Seeded", created_at=at("03-15 09:00")))
+    session.commit()
+    engines = overview(world)["ai_spend"]["this_month"]["engines"]
+    assert [(e["engine"], e["model"], e["stories"], e["input_tokens"]) for e in engines] == [
+        (None, None, 1, 0),
+        ("claude", "claude-x", 2, 1000),
+    ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.dashboard.ui.overview_parts import activity, header, lists, spend, tiles
+from autodevhub.dashboard.ui.overview_feed import activity, spend
+from autodevhub.dashboard.ui.overview_parts import header, lists, tiles
 from autodevhub.dashboard.ui.overview_state import ROUTE, OverviewState
 from autodevhub.ui import page_header, template
 from autodevhub.ui.forms import feedback, refusal_panel

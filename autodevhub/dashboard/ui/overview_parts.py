@@ -1,4 +1,4 @@
-"""The overview page's pieces: header, KPI and DORA tiles, stories, last runs and stories, activity, spend.
+"""The overview page's pieces: header, KPI and DORA tiles, stories by status, the last runs and stories.
 
 Every tile is a link to the list behind it; GitHub and AI text is rendered as text.
 """
@@ -9,7 +9,7 @@ import reflex as rx
 
 from autodevhub.dashboard.ui.cards import CLIPPED, band_badge
 from autodevhub.dashboard.ui.overview_state import WINDOWS, OverviewState
-from autodevhub.dashboard.ui.rows import ActivityLine, Band, RunLine, SpendLine, StoryLine, Tile
+from autodevhub.dashboard.ui.rows import Band, RunLine, StoryLine, Tile
 from autodevhub.ui import empty_state, link_button
 from autodevhub.ui.navigation import FOCUS_RING
 
@@ -162,6 +162,8 @@ def run_item(run: RunLine) -> rx.Component:
             variant="soft",
             text_transform="capitalize",
             flex_shrink="0",
+            min_width="5.5rem",
+            justify_content="center",
         ),
         rx.vstack(
             rx.text(run.title, size="2", weight="medium", **CLIPPED, max_width="100%"),
@@ -192,7 +194,9 @@ def run_item(run: RunLine) -> rx.Component:
 def story_item(story: StoryLine) -> rx.Component:
     return rx.link(
         rx.hstack(
-            rx.badge(story.status, variant="soft", flex_shrink="0"),
+            rx.badge(
+                story.status, variant="soft", flex_shrink="0", min_width="5.5rem", justify_content="center"
+            ),
             rx.vstack(
                 rx.text(story.description, size="2", **CLIPPED, max_width="100%"),
                 rx.text(story.created_at, size="1", color_scheme="gray"),
@@ -207,6 +211,8 @@ def story_item(story: StoryLine) -> rx.Component:
         underline="none",
         color="inherit",
         display="block",
+        width="100%",
+        overflow="hidden",
         padding_y="0.4rem",
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         _focus_visible=FOCUS_RING,
@@ -245,63 +251,4 @@ def lists() -> rx.Component:
         columns=rx.breakpoints(initial="1", lg="2"),
         spacing="4",
         width="100%",
-    )
-
-
-def activity_item(item: ActivityLine) -> rx.Component:
-    return rx.hstack(
-        rx.text(rx.text.strong(item.who), " ", item.what, size="2", flex="1", min_width="0"),
-        rx.text(item.at, size="1", color_scheme="gray", flex_shrink="0"),
-        spacing="3",
-        width="100%",
-        padding_y="0.35rem",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
-    )
-
-
-def activity() -> rx.Component:
-    pager = rx.hstack(
-        rx.button(
-            "Newer", on_click=S.previous_activity, disabled=S.activity_page == 0, variant="soft", size="1"
-        ),
-        rx.button("Older", on_click=S.next_activity, disabled=~S.activity_more, variant="soft", size="1"),
-        spacing="2",
-    )
-    return rx.card(
-        section(
-            "Activity",
-            rx.cond(
-                S.activity.length() > 0,
-                rx.vstack(rx.foreach(S.activity, activity_item), spacing="0", width="100%"),
-                rx.text("Nothing recorded yet.", size="2", color_scheme="gray"),
-            ),
-            action=pager,
-        ),
-        min_width="0",
-    )
-
-
-def spend_month(line: SpendLine) -> rx.Component:
-    return rx.vstack(
-        rx.text(line.month, size="2", color_scheme="gray", weight="medium"),
-        rx.text(line.cost, size="6", weight="bold"),
-        rx.text(line.tokens, size="1", color_scheme="gray"),
-        rx.foreach(line.engines, lambda engine: rx.text(engine, size="1")),
-        spacing="1",
-        min_width="0",
-    )
-
-
-def spend() -> rx.Component:
-    return rx.card(
-        section(
-            "AI spend",
-            rx.text(
-                "Claude tokens and cost of this project's stories, by creation month (UTC).",
-                size="1",
-                color_scheme="gray",
-            ),
-            rx.grid(rx.foreach(S.spend, spend_month), columns="2", spacing="4", width="100%"),
-        ),
-        min_width="0",
     )

@@ -226,7 +226,8 @@ def spend_lines(spend: dict[str, Any]) -> list[SpendLine]:
     for key, label in (("this_month", "This month"), ("last_month", "Last month")):
         month = spend[key]
         engines = [
-            f"{e['engine']}{' · ' + e['model'] if e['model'] else ''}: {e['stories']:,} stories"
+            f"{e['engine'] or 'engine not recorded'}{' · ' + e['model'] if e['model'] else ''}: "
+            f"{e['stories']:,} stories"
             + (f" ({e['cached']:,} from the cache)" if e["cached"] else "")
             + f", {e['input_tokens'] + e['output_tokens']:,} tokens, ${e['cost_usd']:.4f}"
             for e in month["engines"]
