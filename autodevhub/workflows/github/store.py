@@ -128,10 +128,6 @@ def apply_run(
     return row
 
 
-def needs_jobs(row: WorkflowExecution) -> bool:
-    return row.status is RunStatus.completed and "jobs" not in row.logs
-
-
 def store_jobs(session: Session, row: WorkflowExecution, jobs: list[JobData]) -> None:
     """Upsert the run's jobs (every attempt), summarise them in `logs`, derive the queue time.
 
