@@ -9,6 +9,7 @@ from autodevhub.models.audit import AuditLog
 from autodevhub.models.base import utcnow
 from autodevhub.models.documentation import Documentation
 from autodevhub.models.instance import InstanceSetting
+from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.projects import Project, ProjectMember, ProjectRole, RepoTrust
 from autodevhub.models.stories import StoryStatus, UserStory
 from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, WorkflowState
@@ -16,8 +17,12 @@ from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, 
 __all__ = [
     "ApiToken",
     "AuditLog",
+    "DeliveryStatus",
     "Documentation",
     "InstanceSetting",
+    "Notice",
+    "NotificationChannel",
+    "NotificationDelivery",
     "Project",
     "ProjectMember",
     "ProjectRole",

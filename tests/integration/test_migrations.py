@@ -33,6 +33,9 @@ TABLES = {
     "rotated_refresh_tokens",
     "api_tokens",
     "instance_settings",
+    "notification_channels",
+    "notification_deliveries",
+    "notices",
 }
 
 
