@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.auth.tokens import API_TOKEN_PREFIX, new_token, token_hash
@@ -78,19 +78,21 @@ def revoke_all_tokens(session: Session, actor: Actor, user_id: uuid.UUID, reason
         audit.record(session, actor, "token.revoke", "api_token", token.id, reason=reason)
 
 
-def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, ApiToken] | None:
-    """The active owner of a live token; records its use (at most once a minute)."""
+def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, uuid.UUID] | None:
+    """The active owner of a live token and the token's id, read in one query (no ORM objects: this runs
+    on every API request); records the token's use at most once a minute."""
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
-    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
+    owner = [User.id, User.email, User.role, User.first_name, User.last_name, User.is_active]
+    token = [ApiToken.id.label("token_id"), ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at]
+    query = select(*token, *owner).join(User, col(User.id) == ApiToken.user_id)
+    row = session.exec(query.where(ApiToken.token_hash == token_hash(raw))).first()
     now = utcnow()
-    if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
+    if not row.is_active:
         return None
-    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-        token.last_used_at = now
-        session.add(token)
+    if row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION:
+        session.exec(update(ApiToken).where(col(ApiToken.id) == row.token_id).values(last_used_at=now))
         session.commit()
-    return identity_of(user), token
+    return identity_of(row), row.token_id  # the row carries the owner's columns under User's names

@@ -157,9 +157,10 @@ class Settings(BaseSettings):
             raise ValueError("a placeholder or short key; set a random value of 32+ characters")
         return self
 
-    @property
+    @functools.cached_property
     def sqlalchemy_url(self) -> str:
-        """The database URL with the psycopg 3 driver named, defaulting to SQLite in the data dir."""
+        """The database URL with the psycopg 3 driver named, defaulting to SQLite in the data dir (worked
+        out once: every request asks for it)."""
         url = self.database_url or f"sqlite:///{(self.data_dir / 'autodevhub.core.db').resolve()}"
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):

@@ -62,7 +62,7 @@ def current_identity(request: Request, session: DbSession) -> Identity:
     identity = found[0] if found else identity_for_access_token(session, token)
     if identity is None:
         raise NotAuthenticated("Invalid, expired or revoked token.")
-    limit_key = str(found[1].id) if found else str(identity.session_id)
+    limit_key = str(found[1]) if found else str(identity.session_id)
     decision = get_limiter().hit(get_settings().rate_limit_api, "api", limit_key)
     if not decision.allowed:
         raise RateLimited(decision.retry_after)
