@@ -39,10 +39,11 @@ def project_cards(
     offset: int = 0,
     now: datetime | None = None,
 ) -> dict[str, Any]:
-    """{items, total}: one page of cards for the projects the caller can read (admins: all), by name."""
+    """{items, total}: one page of cards for the projects the caller can read (admins: all), the most
+    recently active first (their runs changed last), then by name."""
     limit = _whole(limit, 1, MAX_CARDS, "limit")
     offset = _whole(offset, 0, 10_000_000, "offset")
-    found, total = projects.visible_projects(session, identity, limit=limit, offset=offset)
+    found, total = projects.visible_projects(session, identity, limit=limit, offset=offset, recent_first=True)
     return {"items": portfolio.cards(session, found, now or utcnow()), "total": total}
 
 

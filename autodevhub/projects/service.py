@@ -23,6 +23,7 @@ from autodevhub.core.errors import Conflict, InvalidInput, NotAuthenticated
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import Project, ProjectMember, ProjectRole, RepoTrust, UserRole, utcnow
 from autodevhub.models.projects import name_key
+from autodevhub.models.workflows import WorkflowSync
 from autodevhub.projects import github_access
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -165,9 +166,15 @@ def _prove(
 
 
 def visible_projects(
-    session: Session, identity: Identity | None, *, limit: int = 50, offset: int = 0
+    session: Session,
+    identity: Identity | None,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    recent_first: bool = False,
 ) -> tuple[list[Project], int]:
-    """Projects the caller can read (admins: all), by name."""
+    """Projects the caller can read (admins: all), by name; `recent_first`: the projects whose runs changed
+    last come first (never-synced ones after them), then by name."""
     if identity is None:
         raise NotAuthenticated("Sign in to continue.")
     query = select(Project)
@@ -176,7 +183,11 @@ def visible_projects(
             ProjectMember.user_id == identity.id
         )
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Project.name_key).limit(limit).offset(offset)).all()
+    order = [Project.name_key]
+    if recent_first:
+        query = query.outerjoin(WorkflowSync, col(WorkflowSync.project_id) == Project.id)
+        order = [col(WorkflowSync.changed_at).desc().nulls_last(), *order]
+    rows = session.exec(query.order_by(*order).limit(limit).offset(offset)).all()
     return list(rows), total
 
 

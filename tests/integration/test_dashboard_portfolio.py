@@ -18,6 +18,7 @@ from autodevhub.dashboard import service
 from autodevhub.models import Project, RunStatus, User, UserRole, UserStory, Workflow, WorkflowExecution
 from autodevhub.projects import members
 from autodevhub.projects import service as projects
+from autodevhub.workflows.github import store
 from tests.support.helpers import api_client, bearer, make_token, make_user
 from tests.support.workflow_fixture import NOW, load
 
@@ -61,6 +62,17 @@ def test_cards_page_past_the_limit(teams):
     with Session(get_engine()) as session:
         second = service.project_cards(session, identity_of(teams["admin"]), limit=1, offset=1)
     assert ([card["name"] for card in second["items"]], second["total"]) == (["Bravo"], 2)
+
+
+def test_the_most_recently_active_project_comes_first(teams):
+    with Session(get_engine()) as session:
+        store.touch(session, teams["b"].id)  # Bravo's runs just changed; Alpha was never synced
+        session.commit()
+    assert cards_for(teams["admin"]) == ["Bravo", "Alpha"]
+    with Session(get_engine()) as session:
+        store.touch(session, teams["a"].id)
+        session.commit()
+    assert cards_for(teams["admin"]) == ["Alpha", "Bravo"]
 
 
 @pytest.mark.parametrize(
