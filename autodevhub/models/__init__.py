@@ -7,7 +7,7 @@ within one flush. There are no one-to-many collections, so deletes follow the da
 from autodevhub.models.accounts import ApiToken, SessionKind, User, UserRole, UserSession
 from autodevhub.models.audit import AuditLog
 from autodevhub.models.base import utcnow
-from autodevhub.models.documentation import Documentation
+from autodevhub.models.documentation import Documentation, DocumentationVersion
 from autodevhub.models.instance import InstanceSetting
 from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.projects import Project, ProjectMember, ProjectRole, RepoTrust
@@ -19,6 +19,7 @@ __all__ = [
     "AuditLog",
     "DeliveryStatus",
     "Documentation",
+    "DocumentationVersion",
     "InstanceSetting",
     "Notice",
     "NotificationChannel",

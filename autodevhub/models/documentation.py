@@ -30,3 +30,20 @@ class Documentation(SQLModel, table=True):
     updated_at: datetime = timestamp(onupdate=True)
 
     project: "Project" = Relationship()
+
+
+class DocumentationVersion(SQLModel, table=True):
+    """A page as it was before a regeneration replaced it: its Markdown and what it was made from."""
+
+    __tablename__ = "documentation_versions"
+    __table_args__ = (sa.UniqueConstraint("documentation_id", "version"),)
+
+    id: uuid.UUID = uuid_pk()
+    documentation_id: uuid.UUID = Field(foreign_key="documentation.id", ondelete="CASCADE")
+    version: int
+    title: str = Field(max_length=200)
+    content: str = Field(default="", sa_type=sa.Text)
+    version_info: dict[str, Any] = json_field()
+    created_at: datetime = timestamp()
+
+    page: Documentation = Relationship()

@@ -23,6 +23,7 @@ TABLES = {
     "project_members",
     "user_stories",
     "documentation",
+    "documentation_versions",
     "workflows",
     "workflow_executions",
     "workflow_jobs",

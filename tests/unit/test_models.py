@@ -17,6 +17,7 @@ from autodevhub.models import (
     ApiToken,
     AuditLog,
     Documentation,
+    DocumentationVersion,
     InstanceSetting,
     Project,
     ProjectMember,
@@ -113,6 +114,14 @@ def test_every_table_round_trips(engine: Engine) -> None:
         audit_metadata=NESTED_JSON,
         ip_address="2001:db8::1",
     )
+    page = Documentation(
+        project_id=project.id,
+        doc_type="readme",
+        title="README",
+        content="# Apollo",
+        file_path="README.md",
+        version_info={"sha": "abc123"},
+    )
     rows: list[SQLModel] = [
         user,
         project,
@@ -126,13 +135,9 @@ def test_every_table_round_trips(engine: Engine) -> None:
             story_metadata=NESTED_JSON,
             confidence_score=0.875,
         ),
-        Documentation(
-            project_id=project.id,
-            doc_type="readme",
-            title="README",
-            content="# Apollo",
-            file_path="README.md",
-            version_info={"sha": "abc123"},
+        page,
+        DocumentationVersion(
+            documentation_id=page.id, version=1, title="README", content="# Old", version_info={"sha": "0ld"}
         ),
         workflow,
         execution,
