@@ -94,7 +94,9 @@ def test_the_overview_shows_the_workflows_pages_numbers(world: World, demo_id: s
         assert page.loaded and not page.loading and page.error == "" and page.name == demo.PROJECT_NAME
         assert [t.label for t in page.kpis] == ["Runs", "Success rate", "Median duration", "Queue time"]
         assert len(page.dora) == 4 and len(page.runs) == 10 and page.runs_total > 10
-        assert {t.href for t in page.kpis} == {f"/workflows?project={demo_id}"}
+        hrefs = {t.label: t.href for t in page.kpis}
+        assert hrefs.pop("Success rate") == f"/workflows?project={demo_id}&status=failure"
+        assert set(hrefs.values()) == {f"/workflows?project={demo_id}"}
         tiles = {t.label: t.value for t in page.kpis}
         open_link(
             tab, "/workflows", project=demo_id
@@ -104,6 +106,21 @@ def test_the_overview_shows_the_workflows_pages_numbers(world: World, demo_id: s
         shown = {k.label: k.value for k in workflows.kpis}
         assert {label: shown[label] for label in tiles} == tiles
         assert [d.value for d in workflows.dora] == [d.value for d in page.dora]
+
+
+def test_the_success_rate_tile_opens_the_failed_runs(world: World, demo_id: str) -> None:
+    with Tab(cookie=world.cookies["admin"]) as tab:
+        open_link(tab, "/workflows", project=demo_id, status="failure")
+        workflows = tab.state(WorkflowsState)
+        assert (workflows.project_id, workflows.outcome_filter) == (demo_id, "failure")
+        assert workflows.filtered and workflows.runs and {run.label for run in workflows.runs} == {"Failure"}
+        failed = workflows.total
+        tab.send(WorkflowsState.filter_outcome, outcome="all")
+        assert tab.state(WorkflowsState).total > failed
+        tab.send(WorkflowsState.filter_outcome, outcome={"$ne": None})  # any JSON may arrive
+        assert tab.state(WorkflowsState).outcome_filter == "" and not tab.errors
+        open_link(tab, "/workflows", project=demo_id, status="pwned")
+        assert tab.state(WorkflowsState).outcome_filter == ""
 
 
 def test_a_tile_opens_the_stories_list_filtered(world: World) -> None:

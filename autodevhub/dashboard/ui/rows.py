@@ -172,13 +172,15 @@ class SpendLine:
 
 
 def kpi_tiles(overview: dict[str, Any]) -> list[Tile]:
-    """Runs, success rate, p50 duration and queue time of the window; each opens the Workflows page."""
+    """Runs, success rate, p50 duration and queue time of the window; each opens the Workflows page (the
+    success rate on the project's failed runs)."""
     ci, days = overview["ci"], overview["window"]["days"]
     runs = link("/workflows", project=overview["project"]["id"])
-    finished = ci["successes"] + ci["failures"]
+    failed = link("/workflows", project=overview["project"]["id"], status="failure")
+    failed_of = f"{ci['failures']:,} failed of {ci['successes'] + ci['failures']:,}"
     return [
         Tile("Runs", f"{ci['runs']:,}", f"{ci['completed']:,} completed in {days} days", runs),
-        Tile("Success rate", percent(ci["success_rate"]), f"{ci['failures']:,} failed of {finished:,}", runs),
+        Tile("Success rate", percent(ci["success_rate"]), failed_of, failed),
         Tile("Median duration", format_duration(ci["p50_duration"]), "p50 of completed runs", runs),
         Tile("Queue time", format_duration(ci["p50_queue"]), "median wait for a runner", runs),
     ]

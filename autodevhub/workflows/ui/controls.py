@@ -7,7 +7,7 @@ import reflex as rx
 from autodevhub.ui.forms import field_label
 from autodevhub.workflows.ui.components import CLIPPED
 from autodevhub.workflows.ui.rows import Option
-from autodevhub.workflows.ui.workflows_state import ALL, WorkflowsState
+from autodevhub.workflows.ui.workflows_state import ALL, OUTCOMES, WorkflowsState
 
 
 def picker(label: str, field_id: str, value, on_change, *items: rx.Component) -> rx.Component:
@@ -85,7 +85,15 @@ def toolbar() -> rx.Component:
             rx.select.item("All events", value=ALL),
             rx.foreach(WorkflowsState.event_options, text_item),
         ),
-        columns=rx.breakpoints(initial="1", sm="3"),
+        picker(
+            "Outcome",
+            "wf-filter-outcome",
+            any_or(WorkflowsState.outcome_filter),
+            WorkflowsState.filter_outcome,
+            rx.select.item("All outcomes", value=ALL),
+            *[rx.select.item(outcome.replace("_", " ").capitalize(), value=outcome) for outcome in OUTCOMES],
+        ),
+        columns=rx.breakpoints(initial="1", sm="2", lg="4"),
         spacing="3",
         width="100%",
     )

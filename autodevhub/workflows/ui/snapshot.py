@@ -46,6 +46,7 @@ class Query:
     workflow_id: str = ""
     branch: str = ""
     event: str = ""
+    conclusion: str = ""  # the runs table only: "failure", "success", ...
     page: int = 0
     page_size: int = 20
 
@@ -137,6 +138,7 @@ def runs_page(
         workflow_id=query.workflow_id,
         branch=query.branch,
         event=query.event,
+        conclusion=query.conclusion,
         days=query.days,
         limit=query.page_size,
         offset=max(0, page) * query.page_size,

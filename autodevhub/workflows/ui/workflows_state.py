@@ -31,6 +31,8 @@ ROUTE = "/workflows"
 WINDOWS = ("7", "30", "90")
 ALL = "all"  # the filter pickers' "any" choice (a select item cannot have an empty value)
 MAX_FILTER = 255
+NO_FILTERS = {"workflow_filter": "", "branch_filter": "", "event_filter": "", "outcome_filter": ""}
+OUTCOMES = ("success", "failure", "cancelled", "timed_out", "skipped", "action_required", "startup_failure")
 WATCH_SECONDS = 5.0
 WATCH_LIMIT_SECONDS = 4 * 3600.0
 WATCH_MISSES = 3  # checks in a row without the tab's websocket before the loop stops
@@ -64,6 +66,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
     workflow_filter: str = ""
     branch_filter: str = ""
     event_filter: str = ""
+    outcome_filter: str = ""
     workflow_options: list[Option] = []
     branch_options: list[str] = []
     event_options: list[str] = []
@@ -94,7 +97,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
 
     @rx.var
     def filtered(self) -> bool:
-        return bool(self.workflow_filter or self.branch_filter or self.event_filter)
+        return bool(self.workflow_filter or self.branch_filter or self.event_filter or self.outcome_filter)
 
     def _query(self, page: int) -> view.Query:
         return view.Query(
@@ -103,6 +106,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
             workflow_id=self.workflow_filter,
             branch=self.branch_filter,
             event=self.event_filter,
+            conclusion=self.outcome_filter,
             page=page,
             page_size=self.PAGE_SIZE,
         )
@@ -114,6 +118,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
             query.branch,
             query.event,
         )
+        self.outcome_filter = query.conclusion
 
     def _show_sync(self, sync: dict[str, Any]) -> None:
         self.sync_state, self.sync_message = sync.get("state") or "", sync.get("message") or ""
@@ -187,13 +192,15 @@ class WorkflowsState(RunActions, PagedState, SessionState):
 
     @rx.event(background=True)
     async def load_workflows(self):
-        """on_load: the project of a ?project= link, else the one shown before, else the first readable one
-        (the service checks the user may read it)."""
+        """on_load: the project of a ?project= link (with its runs of one ?status= outcome), else the one
+        shown before, else the first readable one (the service checks the user may read it)."""
         wanted = self.router.url.query_parameters.get("project", "")
+        outcome = self.router.url.query_parameters.get("status", "")
         async with self:
             self.error = self.notice = ""
         if isinstance(wanted, str) and wanted and len(wanted) <= MAX_FILTER:
-            await self._load(project_id=wanted, workflow_filter="", branch_filter="", event_filter="")
+            shown = {**NO_FILTERS, "outcome_filter": outcome if outcome in OUTCOMES else ""}
+            await self._load(project_id=wanted, **shown)
         else:
             await self._load()
 
@@ -201,7 +208,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
     async def select_project(self, project_id: str):
         """Another project (the service checks the user may read it); its filters start empty."""
         if isinstance(project_id, str) and project_id:
-            await self._load(project_id=project_id, workflow_filter="", branch_filter="", event_filter="")
+            await self._load(project_id=project_id, **NO_FILTERS)
 
     @rx.event(background=True)
     async def choose_window(self, window: str | list[str]):
@@ -222,12 +229,18 @@ class WorkflowsState(RunActions, PagedState, SessionState):
         await self._filter("branch_filter", branch)
 
     @rx.event(background=True)
+    async def filter_outcome(self, outcome: str):
+        """The runs table: only runs of one outcome (failure, success, ...)."""
+        if outcome == ALL or outcome in OUTCOMES:
+            await self._filter("outcome_filter", outcome)
+
+    @rx.event(background=True)
     async def filter_event(self, event: str):
         await self._filter("event_filter", event)
 
     @rx.event(background=True)
     async def clear_filters(self):
-        await self._load(workflow_filter="", branch_filter="", event_filter="")
+        await self._load(**NO_FILTERS)
 
     @rx.event(background=True)
     async def refresh(self):
