@@ -5,6 +5,7 @@ The app, `autodevhub worker` and the CLI call `register()` once before they run 
 
 import functools
 
+from autodevhub.notifications import startup as notifications
 from autodevhub.workflows import startup as workflows
 
 
@@ -12,3 +13,4 @@ from autodevhub.workflows import startup as workflows
 def register() -> None:
     """Register every feature's jobs and gauges, once per process."""
     workflows.register()
+    notifications.register()

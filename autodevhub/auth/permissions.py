@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     WORKFLOW_RUN = "workflow.run"
     DOCS_READ = "docs.read"
     DOCS_WRITE = "docs.write"
+    NOTIFY_MANAGE = "notify.manage"
 
 
 GLOBAL_PERMISSIONS: dict[Permission, frozenset[UserRole]] = {
@@ -47,6 +48,7 @@ PROJECT_PERMISSIONS: dict[Permission, ProjectRole] = {
     Permission.WORKFLOW_RUN: ProjectRole.maintainer,
     Permission.STORY_DELETE: ProjectRole.maintainer,
     Permission.PROJECT_UPDATE: ProjectRole.maintainer,
+    Permission.NOTIFY_MANAGE: ProjectRole.maintainer,
     Permission.MEMBERS_MANAGE: ProjectRole.owner,
     Permission.PROJECT_DELETE: ProjectRole.owner,
 }

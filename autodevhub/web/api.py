@@ -13,6 +13,7 @@ from autodevhub.core.keys import OAUTH_SESSION, derive_key
 from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import get_settings
 from autodevhub.dashboard import api as dashboard_api
+from autodevhub.notifications import api as notifications_api
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
 from autodevhub.web import health, metrics
@@ -40,6 +41,7 @@ def create_api() -> FastAPI:
         workflows_api.router,
         stories_api.router,
         dashboard_api.router,
+        notifications_api.router,
     ):
         api.include_router(router, responses=ERROR_RESPONSES)
     api.include_router(metrics.router)

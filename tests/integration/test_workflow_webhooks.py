@@ -19,7 +19,15 @@ from autodevhub.workflows.github.sync import sync_project
 from autodevhub.workflows.github.webhooks import signature_valid
 from tests.support import github_history as history
 from tests.support.helpers import api_client
-from tests.support.webhook_helpers import FORM, SECRET, URL, example, hook_fixture, sign  # noqa: F401 (fixture)
+from tests.support.webhook_helpers import (  # noqa: F401 (fixture)
+    FORM,
+    SECRET,
+    URL,
+    example,
+    hook_fixture,
+    run_payload,
+    sign,
+)
 from tests.support.workflow_helpers import github_project_fixture, stored_jobs, stored_runs  # noqa: F401 (fixture)
 
 
@@ -31,21 +39,6 @@ def test_github_published_test_vector():
     assert not signature_valid(secret, payload, expected.replace("sha256=7", "sha256=8"))
     assert not signature_valid(secret, payload, None)
     assert not signature_valid("", payload, expected)
-
-
-def run_payload(run: history.Run, action: str = "completed") -> dict:
-    repository = {"id": 1296269, "full_name": history.FULL_NAME, "name": history.NAME}
-    workflow = {
-        "id": run.workflow_id,
-        "name": run.workflow_name,
-        "path": history.WORKFLOWS[run.workflow_id][1],
-    }
-    return {
-        "action": action,
-        "workflow_run": history.run_json(run, "https://api.github.com"),
-        "workflow": workflow,
-        "repository": repository,
-    }
 
 
 def deliveries() -> int:

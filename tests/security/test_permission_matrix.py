@@ -10,6 +10,8 @@ from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.models import AuditLog, ProjectMember, ProjectRole, UserRole
+from autodevhub.notifications import service as notifications
+from autodevhub.notifications.service import ChannelCreate
 from autodevhub.projects import service
 from autodevhub.stories.service import StoryGenerate, generate_story
 from autodevhub.web.api import create_api
@@ -63,7 +65,16 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/stories/{story_id}"): WRITERS_MAINTAIN,
     ("GET", "/api/stories/{story_id}/feature"): READERS,
     ("GET", "/api/projects/{project_id}/overview"): READERS,
+    ("GET", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
+    ("POST", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
+    ("PATCH", "/api/notifications/channels/{channel_id}"): WRITERS_MAINTAIN,
+    ("DELETE", "/api/notifications/channels/{channel_id}"): WRITERS_MAINTAIN,
+    ("POST", "/api/notifications/channels/{channel_id}/test"): WRITERS_MAINTAIN,
+    ("GET", "/api/projects/{project_id}/notifications/deliveries"): WRITERS_MAINTAIN,
+    ("GET", "/api/me/notifications"): ALL,
+    ("POST", "/api/me/notifications/read"): ALL,
 }
+CLOSED_HOOK = "json://127.0.0.1:9/hook"  # the discard port: a test message fails at once
 PUBLIC = {
     ("GET", "/health"),
     ("POST", "/auth/login"),
@@ -94,6 +105,7 @@ def test_matrix_agrees_with_the_permission_table():
         == ROUTES[("PATCH", "/api/stories/{story_id}")]
     )
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.STORY_DELETE, p)} == WRITERS_MAINTAIN
+    assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.NOTIFY_MANAGE, p)} == WRITERS_MAINTAIN
 
 
 @pytest.fixture
@@ -127,6 +139,16 @@ def story_for(world) -> str:
         return str(story.id)
 
 
+def channel_for(world) -> str:
+    """A json:// channel of the matrix project, added by the admin through the service."""
+    with Session(get_engine()) as session:
+        actor = Actor.of(identity_of(world["users"]["admin"]))
+        fields = ChannelCreate(name="matrix hook", url=CLOSED_HOOK, events=["run.failed"])
+        channel = notifications.create_channel(session, actor, world["project"].id, fields)
+        session.commit()
+        return channel["id"]
+
+
 def request_for(client, world, caller, method, template):
     headers = bearer(world["tokens"][caller]) if caller else {}
     own_token = None
@@ -139,6 +161,7 @@ def request_for(client, world, caller, method, template):
         workflow_id=world.get("workflow_id"),
         execution_id=world.get("failed_id" if template.endswith("rerun-failed") else "running_id"),
         story_id=story_for(world) if "{story_id}" in template else None,
+        channel_id=channel_for(world) if "{channel_id}" in template else None,
     )
     bodies = {
         ("POST", "/api/tokens"): {"name": "matrix"},
@@ -152,6 +175,13 @@ def request_for(client, world, caller, method, template):
             "feature_description": STORY,
         },
         ("PATCH", "/api/stories/{story_id}"): {"status": "approved"},
+        ("POST", "/api/projects/{project_id}/notifications/channels"): {
+            "name": "hook",
+            "url": CLOSED_HOOK,
+            "events": ["run.failed"],
+        },
+        ("PATCH", "/api/notifications/channels/{channel_id}"): {"name": "renamed"},
+        ("POST", "/api/me/notifications/read"): {"all": True},
     }
     return client.request(method, path, json=bodies.get((method, template)), headers=headers)
 

@@ -17,6 +17,7 @@ import pytest
 
 from autodevhub.core import jobs
 from autodevhub.core.settings import get_settings
+from tests.support import github_history as history
 from tests.support.helpers import api_client
 
 SECRET = "webhook-secret-for-tests"
@@ -34,6 +35,22 @@ def example(name: str) -> dict[str, Any]:
 
 def sign(body: bytes, secret: str = SECRET) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def run_payload(run: history.Run, action: str = "completed") -> dict:
+    """A workflow_run delivery of the fake history's run."""
+    repository = {"id": 1296269, "full_name": history.FULL_NAME, "name": history.NAME}
+    workflow = {
+        "id": run.workflow_id,
+        "name": run.workflow_name,
+        "path": history.WORKFLOWS[run.workflow_id][1],
+    }
+    return {
+        "action": action,
+        "workflow_run": history.run_json(run, "https://api.github.com"),
+        "workflow": workflow,
+        "repository": repository,
+    }
 
 
 def encode(payload: Any, content_type: str) -> bytes:

@@ -34,6 +34,7 @@ from autodevhub.models import (
     WorkflowState,
     utcnow,
 )
+from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.workflows import SyncState, WebhookDelivery, WorkflowJob, WorkflowSync
 
 NESTED_JSON = {"labels": ["auth", "ü"], "limits": {"max": 3, "ratio": 0.5}, "enabled": True, "none": None}
@@ -114,6 +115,16 @@ def test_every_table_round_trips(engine: Engine) -> None:
         audit_metadata=NESTED_JSON,
         ip_address="2001:db8::1",
     )
+    channel = NotificationChannel(
+        project_id=project.id,
+        name="team mail",
+        kind="mailto",
+        url_sealed="v1.sealed",
+        url_masked="mailto://smtp.example.com…",
+        events=["run.failed", "run.recovered"],
+        filters={"branch": "main"},
+        created_by=user.id,
+    )
     page = Documentation(
         project_id=project.id,
         doc_type="readme",
@@ -167,6 +178,17 @@ def test_every_table_round_trips(engine: Engine) -> None:
         ),
         ApiToken(user_id=user.id, name="ci", token_hash="b" * 64, expires_at=utcnow() + timedelta(days=30)),
         InstanceSetting(key="github_allowed_orgs", value={"value": ["octo", "acme"]}),
+        channel,
+        NotificationDelivery(
+            channel_id=channel.id,
+            project_id=project.id,
+            event="run.failed",
+            dedupe_key="run.failed:1",
+            title="CI failed",
+            status=DeliveryStatus.failed,
+            attempts=4,
+        ),
+        Notice(user_id=user.id, project_id=project.id, event="run.failed", dedupe_key="k", title="CI failed"),
     ]
     assert {type(row).__tablename__ for row in rows} == set(SQLModel.metadata.tables)
     expected = [snapshot(row) for row in rows]

@@ -18,7 +18,7 @@ from autodevhub.core.db import after_commit
 from autodevhub.core.errors import ServiceError
 from autodevhub.core.jobs.arq import enqueue_arq
 from autodevhub.core.jobs.local import local_runner
-from autodevhub.core.jobs.registry import JOBS
+from autodevhub.core.jobs.registry import JOBS, LISTENERS
 from autodevhub.core.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -51,3 +51,9 @@ def enqueue(name: str, *args: Any, job_id: str) -> bool:
 def enqueue_after_commit(session: Session, name: str, *args: Any, job_id: str) -> None:
     """Queue the job once the session's transaction commits; a rollback forgets it."""
     after_commit(session, lambda: enqueue(name, *args, job_id=job_id))
+
+
+def emit_after_commit(session: Session, topic: str, *args: Any, key: str) -> None:
+    """Queue every job listening to `topic` once the transaction commits (none listening: nothing)."""
+    for name in LISTENERS.get(topic, ()):
+        enqueue_after_commit(session, name, *args, job_id=f"{name}:{key}")

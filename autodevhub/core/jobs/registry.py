@@ -1,7 +1,9 @@
 """The job registry: features register blocking functions with `@job(name)` (and `@periodic`) at import.
 
 Core never lists features: each feature's start-up hook imports its job modules (autodevhub.features).
-A job raising RetryLater runs again after a back-off, up to its max_tries.
+A job raising RetryLater runs again after a back-off, up to its max_tries. A job registered with
+`listens=TOPIC` runs whenever a feature emits that topic (queue.emit_after_commit), so the emitting
+feature needs not know who listens.
 """
 
 from __future__ import annotations
@@ -33,13 +35,16 @@ class JobSpec:
 
 JOBS: dict[str, JobSpec] = {}
 PERIODIC: list[str] = []
+LISTENERS: dict[str, list[str]] = {}
 
 
-def job(name: str, *, max_tries: int = 5, keep_result: int = 300) -> Callable:
-    """Register a blocking function as a job under `name`."""
+def job(name: str, *, max_tries: int = 5, keep_result: int = 300, listens: str | None = None) -> Callable:
+    """Register a blocking function as a job under `name` (run on every `listens` topic, if given)."""
 
     def register(func: Callable[..., Any]) -> Callable[..., Any]:
         JOBS[name] = JobSpec(name, func, max_tries, keep_result)
+        if listens is not None and name not in LISTENERS.setdefault(listens, []):
+            LISTENERS[listens].append(name)
         return func
 
     return register

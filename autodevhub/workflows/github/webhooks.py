@@ -26,7 +26,7 @@ from sqlmodel import Session, col, func, select, update
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.integrations.github_data import JobData, RunData
-from autodevhub.models import Project, WorkflowExecution, utcnow
+from autodevhub.models import Project, RunStatus, WorkflowExecution, utcnow
 from autodevhub.models.workflows import WebhookDelivery
 from autodevhub.workflows.github import payloads, store
 
@@ -39,6 +39,7 @@ STALE_AFTER = timedelta(minutes=10)
 GIVE_UP_AFTER = timedelta(days=1)
 KEEP_DELIVERIES = timedelta(days=30)
 WAITING = "waiting for run "
+RUN_COMPLETED = "workflows.run_completed"  # topic: a completed run was stored (argument: its id)
 
 
 class Undecodable(ValueError):
@@ -175,8 +176,11 @@ def _apply_run(session: Session, project: Project, run: RunData) -> bool:
     workflow = store.workflow_for_run(session, project.id, run)
     row = store.known_runs(session, workflow.id, [run.id], lock=True).get(run.id)
     if not store.unchanged(row, run):
-        store.apply_run(session, workflow, run, row)
+        stored = store.apply_run(session, workflow, run, row)
         store.touch(session, project.id)
+        if stored.status is RunStatus.completed:  # its listeners (notifications) run after the commit
+            key = f"{stored.id}:{stored.run_attempt}"
+            jobs.emit_after_commit(session, RUN_COMPLETED, str(stored.id), key=key)
     return row is None
 
 
