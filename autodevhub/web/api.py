@@ -13,6 +13,7 @@ from autodevhub.core.keys import OAUTH_SESSION, derive_key
 from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import get_settings
 from autodevhub.dashboard import api as dashboard_api
+from autodevhub.documentation import api as docs_api
 from autodevhub.notifications import api as notifications_api
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
@@ -41,6 +42,7 @@ def create_api() -> FastAPI:
         workflows_api.router,
         stories_api.router,
         dashboard_api.router,
+        docs_api.router,
         notifications_api.router,
     ):
         api.include_router(router, responses=ERROR_RESPONSES)

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.models import AuditLog, User, Workflow, WorkflowExecution
+from autodevhub.ui import live
 from autodevhub.workflows import service
 from autodevhub.workflows.demo import seed as demo
 from autodevhub.workflows.github import store
@@ -269,8 +270,9 @@ def connected_for(monkeypatch: pytest.MonkeyPatch, ticks: int, on_tick=None) -> 
             on_tick(n)
         return n < ticks
 
-    monkeypatch.setattr(state, "tab_connected", fake)
-    monkeypatch.setattr(state, "WATCH_SECONDS", 0.05)
+    monkeypatch.setattr(state, "tab_connected", fake)  # the sync-follow loop
+    monkeypatch.setattr(live, "tab_connected", fake)  # the live-refresh loop (ui.live.LivePage)
+    monkeypatch.setattr(live, "WATCH_SECONDS", 0.05)
     monkeypatch.setattr(state, "SYNC_POLL_SECONDS", 0.05)
 
 
@@ -300,7 +302,7 @@ def test_live_updates_pause_after_hours_and_one_loop_runs_per_tab(world: World, 
     with Tab(cookie=world.cookies["viewer"]) as tab:
         tab.open(ROUTE)
         connected_for(monkeypatch, ticks=10_000)
-        monkeypatch.setattr(state, "WATCH_LIMIT_SECONDS", 0.3)
+        monkeypatch.setattr(live, "WATCH_LIMIT_SECONDS", 0.3)
         tab.send(WorkflowsState.watch)
         assert not tab.state(WorkflowsState).live  # the pause shows a Refresh button instead of "Live"
         first = tab.state(WorkflowsState)._watch_id

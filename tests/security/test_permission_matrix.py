@@ -9,6 +9,7 @@ from autodevhub.auth.permissions import Permission, can
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
+from autodevhub.documentation.service import generate_from_directory
 from autodevhub.models import AuditLog, ProjectMember, ProjectRole, UserRole
 from autodevhub.notifications import service as notifications
 from autodevhub.notifications.service import ChannelCreate
@@ -65,6 +66,9 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/stories/{story_id}"): WRITERS_MAINTAIN,
     ("GET", "/api/stories/{story_id}/feature"): READERS,
     ("GET", "/api/projects/{project_id}/overview"): READERS,
+    ("GET", "/api/projects/{project_id}/docs"): READERS,
+    ("GET", "/api/docs/{doc_id}"): READERS,
+    ("GET", "/api/docs/{doc_id}/versions"): READERS,
     ("GET", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
     ("POST", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
     ("PATCH", "/api/notifications/channels/{channel_id}"): WRITERS_MAINTAIN,
@@ -105,6 +109,7 @@ def test_matrix_agrees_with_the_permission_table():
         == ROUTES[("PATCH", "/api/stories/{story_id}")]
     )
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.STORY_DELETE, p)} == WRITERS_MAINTAIN
+    assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_READ, p)} == READERS
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.NOTIFY_MANAGE, p)} == WRITERS_MAINTAIN
 
 
@@ -149,7 +154,18 @@ def channel_for(world) -> str:
         return channel["id"]
 
 
-def request_for(client, world, caller, method, template):
+def doc_for(world, tmp_path) -> str:
+    """A generated page of the matrix project (the admin ran the rule engine over a one-file directory)."""
+    (tmp_path / "mod.py").write_text('def f(x: int) -> int:\n    """Twice x."""\n')
+    with Session(get_engine()) as session:
+        actor = Actor.of(identity_of(world["users"]["admin"]))
+        generation = generate_from_directory(session, actor, world["project"].id, str(tmp_path))
+        page_id = generation.pages[-1]["id"]
+        session.commit()
+        return page_id
+
+
+def request_for(client, world, caller, method, template, tmp_path=None):
     headers = bearer(world["tokens"][caller]) if caller else {}
     own_token = None
     if "{token_id}" in template and caller:
@@ -161,6 +177,7 @@ def request_for(client, world, caller, method, template):
         workflow_id=world.get("workflow_id"),
         execution_id=world.get("failed_id" if template.endswith("rerun-failed") else "running_id"),
         story_id=story_for(world) if "{story_id}" in template else None,
+        doc_id=doc_for(world, tmp_path) if "{doc_id}" in template else None,
         channel_id=channel_for(world) if "{channel_id}" in template else None,
     )
     bodies = {
@@ -188,13 +205,13 @@ def request_for(client, world, caller, method, template):
 
 @pytest.mark.parametrize(("method", "template"), sorted(ROUTES))
 @pytest.mark.parametrize("caller", [None, *CALLERS])
-def test_route_for_caller(request, world, method, template, caller):
+def test_route_for_caller(request, world, method, template, caller, tmp_path):
     if (method, template) == ("POST", "/api/projects/{project_id}/members"):
         make_user("newcomer@example.com")
     if any(part in template for part in GITHUB_ROUTES):
         world.update(link_world(world["project"].id, request.getfixturevalue("github_world")))
     client = api_client()
-    response = request_for(client, world, caller, method, template)
+    response = request_for(client, world, caller, method, template, tmp_path)
     if caller is None or (method, template) == ("POST", "/auth/logout"):
         expected = 401
     elif caller in ROUTES[(method, template)]:

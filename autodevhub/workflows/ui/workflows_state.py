@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -18,7 +17,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from autodevhub.models import utcnow
-from autodevhub.ui.live import tab_connected
+from autodevhub.ui.live import LivePage, tab_connected
 from autodevhub.ui.pagination import PagedState
 from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
@@ -33,9 +32,6 @@ ALL = "all"  # the filter pickers' "any" choice (a select item cannot have an em
 MAX_FILTER = 255
 NO_FILTERS = {"workflow_filter": "", "branch_filter": "", "event_filter": "", "outcome_filter": ""}
 OUTCOMES = ("success", "failure", "cancelled", "timed_out", "skipped", "action_required", "startup_failure")
-WATCH_SECONDS = 5.0
-WATCH_LIMIT_SECONDS = 4 * 3600.0
-WATCH_MISSES = 3  # checks in a row without the tab's websocket before the loop stops
 SYNC_POLL_SECONDS = 1.0
 SYNC_LIMIT_SECONDS = 600.0
 EMPTY_FIGURE = go.Figure(layout={"template": None})
@@ -49,7 +45,7 @@ def sync_finished(status: dict[str, Any], asked: datetime) -> bool:
     return status["state"] != "running" and bool(finished) and datetime.fromisoformat(finished) >= asked
 
 
-class WorkflowsState(RunActions, PagedState, SessionState):
+class WorkflowsState(LivePage, RunActions, PagedState, SessionState):
     """One project's CI health for a window and filters, and one page of its runs."""
 
     PAGE_SIZE: ClassVar[int] = 20
@@ -88,12 +84,8 @@ class WorkflowsState(RunActions, PagedState, SessionState):
     unreadable: list[str] = []
     last_synced_at: str = ""
     syncing: bool = False
-    live: bool = False
     _pending: view.Query = view.Query()  # the newest load asked for: only its answer is shown
     _shown: view.Query = view.Query()
-    _changed_at: str = ""
-    _watch_id: str = ""
-    _watch_beat: float = 0.0
 
     @rx.var
     def filtered(self) -> bool:
@@ -150,7 +142,7 @@ class WorkflowsState(RunActions, PagedState, SessionState):
         self.dispatchable = [w for w in shot.workflows if w.value in shot.dispatch_inputs]
         self._show_sync(shot.sync)
         self.unreadable = shot.unreadable
-        self._changed_at = shot.sync.get("changed_at") or ""
+        self._marker = shot.sync.get("changed_at") or ""
         self.loaded = True
 
     async def _load(self, page: int | None = 0, quiet: bool = False, **choices: str) -> None:
@@ -278,38 +270,17 @@ class WorkflowsState(RunActions, PagedState, SessionState):
         if same_project:
             await self._load(page=None, quiet=True)
 
+    def _live_target(self) -> str | None:
+        return "" if self.loading or self.syncing else self.project_id
+
+    async def _live_marker(self, target: str) -> str | None:
+        status, _ = await self._sync_status(target)
+        return None if status is None else status["changed_at"] or ""
+
+    async def _live_refresh(self) -> None:
+        await self._load(page=None, quiet=True)
+
     @rx.event(background=True)
     async def watch(self):
         """While the tab is open: refresh when runs change (webhooks, syncs). One loop per tab, bounded."""
-        token = self.router.session.client_token
-        if not await tab_connected(token):
-            return
-        async with self:
-            if time.time() - self._watch_beat < 3 * WATCH_SECONDS:
-                return  # this tab's loop is alive
-            watch_id = self._watch_id = uuid.uuid4().hex
-            self._watch_beat, self.live = time.time(), True
-        ends, misses = time.monotonic() + WATCH_LIMIT_SECONDS, 0
-        while time.monotonic() < ends and misses < WATCH_MISSES:
-            await asyncio.sleep(WATCH_SECONDS)
-            connected = await tab_connected(token)
-            misses = 0 if connected else misses + 1  # a reload reconnects the same tab within seconds
-            async with self:  # backend vars only: nothing is sent to a tab that may be gone
-                if self._watch_id != watch_id:
-                    return
-                if not (self.router.url.path or "").startswith(ROUTE):
-                    break  # the tab moved on to another page
-                self._watch_beat = time.time()
-                project, seen, busy = self.project_id, self._changed_at, self.loading or self.syncing
-            if not connected or not project or busy:
-                continue
-            status, _ = await self._sync_status(project)
-            if status is None:
-                break  # signed out, or no longer allowed to see the project
-            if (status["changed_at"] or "") != seen:
-                await self._load(page=None, quiet=True)
-        async with self:
-            if self._watch_id == watch_id:
-                self._watch_beat = 0.0
-                if misses < WATCH_MISSES:  # still open: say that updates paused
-                    self.live = False
+        await self._watch_changes(ROUTE)
