@@ -27,9 +27,9 @@ def wants(channel: NotificationChannel, event: Event) -> bool:
     if event.name not in channel.events:
         return False
     workflow, branch = channel.filters.get("workflow"), channel.filters.get("branch")
-    if workflow and workflow.casefold() != event.workflow.casefold():
+    if workflow and event.workflow and workflow.casefold() != event.workflow.casefold():
         return False
-    return not branch or branch == event.branch
+    return not (branch and event.branch) or branch == event.branch  # filters narrow run events only
 
 
 def publish(session: Session, event: Event) -> list[uuid.UUID]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from autodevhub.core.settings import get_settings
-from autodevhub.models import Project, RunStatus, Workflow, WorkflowExecution
+from autodevhub.models import Project, RunStatus, User, UserStory, Workflow, WorkflowExecution
 from autodevhub.workflows.metrics.dora import deploys
 
 RUN_FAILED = "run.failed"
@@ -122,4 +122,28 @@ def _run_event(session: Session, run: WorkflowExecution, name: str, what: str) -
         link=link,
         workflow=workflow_name,
         branch=run.branch,
+    )
+
+
+def story_event(session: Session, story: UserStory, old: str, new: str, by: str) -> Event:
+    """A story moved from `old` to `new` status (by the user with id `by`, if any)."""
+    project = session.get(Project, story.project_id)
+    user = session.get(User, uuid.UUID(by)) if by else None
+    project_name = project.name if project else "project"
+    feature = next((line.strip() for line in story.gherkin_output.splitlines() if line.strip()), "")
+    link = f"{get_settings().base_url}/stories/{story.id}"
+    lines = [
+        f"Project: {project_name}",
+        f"Story: {feature or story.feature_description[:200]}",
+        f"Status: {old} -> {new}",
+        f"By: {user.email if user else 'AutoDevHub'}",
+        f"In AutoDevHub: {link}",
+    ]
+    return Event(
+        name=STORY_STATUS,
+        project_id=story.project_id,
+        dedupe_key=f"{STORY_STATUS}:{story.id}:{new}:{story.updated_at.timestamp()}",
+        title=f"[{project_name}] story {old} -> {new}: {feature[:150]}"[:300],
+        body="\n".join(lines),
+        link=link,
     )

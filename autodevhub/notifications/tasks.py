@@ -1,33 +1,54 @@
-"""The notification jobs: tell of a completed run (a listener of the workflows' run topic) and send."""
+"""The notification jobs: tell of a completed run or a story's new status (listeners of the workflows'
+and the stories' topics) and send each delivery."""
 
 from __future__ import annotations
 
+import contextlib
 import uuid
+from collections.abc import Iterator
 
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session
 
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
-from autodevhub.models import WorkflowExecution
+from autodevhub.models import UserStory, WorkflowExecution
 from autodevhub.notifications import deliveries, events, inbox
+from autodevhub.stories.service import STATUS_CHANGED
 from autodevhub.workflows.github.webhooks import RUN_COMPLETED
 
 
 @jobs.job("notifications.run_completed", max_tries=3, listens=RUN_COMPLETED)
 def run_completed(execution_id: str) -> int:
     """Publish the run's events to channels and inboxes; how many deliveries were queued."""
+    with _publishing() as session:
+        run = session.get(WorkflowExecution, uuid.UUID(execution_id))
+        return _publish(session, events.run_events(session, run) if run else [])
+
+
+@jobs.job("notifications.story_status", max_tries=3, listens=STATUS_CHANGED)
+def story_status(story_id: str, old: str, new: str, by: str) -> int:
+    """Publish a story's status change; how many deliveries were queued."""
+    with _publishing() as session:
+        story = session.get(UserStory, uuid.UUID(story_id))
+        return _publish(session, [events.story_event(session, story, old, new, by)] if story else [])
+
+
+@contextlib.contextmanager
+def _publishing() -> Iterator[Session]:
     try:
         with session_scope() as session:
-            run = session.get(WorkflowExecution, uuid.UUID(execution_id))
-            if run is None:
-                return 0
-            queued = 0
-            for event in events.run_events(session, run):
-                queued += len(deliveries.publish(session, event))
-                inbox.deliver(session, event)
-            return queued
+            yield session
     except (IntegrityError, OperationalError) as error:  # a concurrent job told the same event first
         raise jobs.RetryLater("event recorded concurrently", defer=1) from error
+
+
+def _publish(session: Session, told: list[events.Event]) -> int:
+    queued = 0
+    for event in told:
+        queued += len(deliveries.publish(session, event))
+        inbox.deliver(session, event)
+    return queued
 
 
 @jobs.job(deliveries.SEND, max_tries=deliveries.MAX_TRIES)

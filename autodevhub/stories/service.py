@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.core import audit
+from autodevhub.core import audit, jobs
 from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from autodevhub.core.identity import Actor, Identity
@@ -42,6 +42,7 @@ FLOW: dict[StoryStatus, set[StoryStatus]] = {
 MUST_PARSE = {StoryStatus.approved, StoryStatus.in_progress, StoryStatus.done}
 MAX_GHERKIN = 50_000
 UNSET = object()  # StoryUpdate.of: a field the caller did not send
+STATUS_CHANGED = "stories.status_changed"  # topic: story id, old status, new status, acting user id
 
 
 class StoryGenerate(BaseModel):
@@ -305,6 +306,12 @@ def update_story(session: Session, actor: Actor, story_id: uuid.UUID | str, chan
             fields=changed,
             confidence=story.confidence_score,
             **transition,
+        )
+    if target != previous:  # its listeners (notifications) run after the commit
+        key = f"{story.id}:{story.updated_at.timestamp()}"
+        by = str(actor.user_id or "")
+        jobs.emit_after_commit(
+            session, STATUS_CHANGED, str(story.id), previous.value, target.value, by, key=key
         )
     return story
 

@@ -13,8 +13,10 @@ from sqlmodel import Session, select
 
 from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
+from autodevhub.core.identity import Actor
 from autodevhub.models import NotificationChannel
 from autodevhub.notifications import deliveries
+from autodevhub.stories.service import StoryGenerate, StoryUpdate, generate_story, update_story
 from tests.support import github_history as history
 from tests.support.helpers import api_client, bearer, make_token, make_user
 from tests.support.receivers import HttpReceiver, SmtpReceiver
@@ -22,6 +24,7 @@ from tests.support.webhook_helpers import hook_fixture, run_payload  # noqa: F40
 from tests.support.workflow_helpers import github_project_fixture  # noqa: F401 (fixture)
 
 SECRET_TOKEN = "s3cr3t-hook-token"
+STORY = "Users can export monthly reports as CSV or PDF."
 T0 = datetime.now(UTC) - timedelta(hours=2)
 
 
@@ -167,3 +170,20 @@ def test_a_member_below_maintainer_cannot_manage_channels_and_bad_urls_are_refus
 
     outsider = make_token(make_user("outsider@example.com"))
     assert client.get(path, headers=bearer(outsider)).status_code == 403
+
+
+def test_a_story_status_change_is_told_once(github_project, http_receiver):
+    add_channel(github_project, http_receiver.json_url, events=["story.status"], filters={"branch": "main"})
+    actor = Actor.of(github_project.owner)
+    with Session(get_engine()) as session:
+        story = generate_story(session, actor, StoryGenerate.of(github_project.project_id, STORY))
+        session.commit()
+        story_id = story.id
+    with Session(get_engine()) as session:
+        update_story(session, actor, story_id, StoryUpdate.of(status="approved"))
+        session.commit()
+    assert jobs.local_runner().wait_idle(20)
+
+    [body] = http_receiver.bodies
+    assert "story draft -> approved" in body["title"]
+    assert f"/stories/{story_id}" in body["message"] and "By: owner@example.com" in body["message"]
