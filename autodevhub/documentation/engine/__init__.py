@@ -27,8 +27,9 @@ class Generated:
 
 
 def generate(tree: SourceTree) -> Generated:
-    """The rule engine over a whole tree: the overview, then the Python API pages by path."""
-    from autodevhub.documentation.engine import overview, python_api
+    """The rule engine over a tree: the overview, then every API page (Python, other languages) by path."""
+    from autodevhub.documentation.engine import other_languages, overview, python_api
 
-    python = python_api.document(tree)
-    return Generated((overview.overview_page(tree), *python.pages), python.symbols)
+    python, others = python_api.document(tree), other_languages.document(tree)
+    pages = sorted((*python.pages, *others.pages), key=lambda page: page.file_path)
+    return Generated((overview.overview_page(tree), *pages), python.symbols + others.symbols)
