@@ -50,13 +50,13 @@ def test_generate_json_then_export(tmp_path):
     assert output["stats"]["files_read"] > 100 and output["stats"]["cost_usd"] == 0.0
     first = output["pages"][0]
     assert set(first) == {"id", "title", "doc_type", "file_path"} and first["doc_type"] == "overview"
-    assert any(page["title"] == "core.audit" for page in output["pages"])
+    assert any(page["title"] == "autodevhub.core.audit" for page in output["pages"])
 
     out = tmp_path / "out"
     exported = invoke("docs", "export", "Self", str(out))
     assert exported.returncode == 0, exported.stderr
     assert (out / "docs" / "index.md").read_text().startswith("<!-- autodevhub:begin -->\n# Overview")
-    assert "def record(" in (out / "docs" / "api" / "core" / "audit.md").read_text()
+    assert "def record(" in (out / "docs" / "api" / "autodevhub" / "core" / "audit.md").read_text()
 
     missing = invoke("docs", "generate", "Nope", "--path", str(ROOT))
     assert missing.returncode == 1 and missing.stderr.strip() == "Error: No project named 'Nope'."

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from autodevhub.documentation.engine.python_api import module_name, python_files
+from autodevhub.documentation.engine.python_api import module_name, package_prefix, python_files
 from autodevhub.documentation.sources import SourceTree
 
 MAX_EDGES = 80
@@ -13,7 +13,8 @@ MAX_EDGES = 80
 def import_graph(tree: SourceTree) -> tuple[list[tuple[str, str]], list[str]]:
     """Sorted (importer, imported) edges between packages two levels deep, and the files read."""
     files = python_files(tree)
-    modules = {module_name(file.path): file for file in files}
+    prefix = package_prefix(tree)
+    modules = {module_name(file.path, prefix): file for file in files}
     internal = {_group(name) for name in modules}
     edges: set[tuple[str, str]] = set()
     for name, file in modules.items():

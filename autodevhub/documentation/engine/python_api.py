@@ -22,11 +22,19 @@ TEST_DIRS = frozenset({"tests", "test"})
 logging.getLogger("griffe").setLevel(logging.ERROR)  # docstring style warnings are not the reader's concern
 
 
-def module_name(path: str) -> str:
-    """`src/pkg/mod.py` -> `pkg.mod`; `pkg/__init__.py` -> `pkg`."""
+def package_prefix(tree: SourceTree) -> str:
+    """The root's name when the root itself is a package (its modules are `root.x`), else nothing."""
+    is_package = any(file.path == "__init__.py" for file in tree.files)
+    return tree.name if is_package and tree.name.isidentifier() else ""
+
+
+def module_name(path: str, prefix: str = "") -> str:
+    """`src/pkg/mod.py` -> `pkg.mod`; `pkg/__init__.py` -> `pkg`; under a package root, `prefix.` first."""
     parts = list(PurePosixPath(path).with_suffix("").parts)
     if parts and parts[0] == "src":
         parts = parts[1:]
+    if prefix:
+        parts = [prefix, *parts]
     if parts and parts[-1] == "__init__":
         parts = parts[:-1]
     return ".".join(parts) or PurePosixPath(path).stem
@@ -44,21 +52,21 @@ def python_files(tree: SourceTree) -> list[SourceFile]:
 def document(tree: SourceTree) -> Generated:
     """One API page per Python module, sorted by path."""
     pages, symbols = [], 0
+    prefix = package_prefix(tree)
     for file in python_files(tree):
-        made = module_page(file)
+        name = module_name(file.path, prefix)
+        made = module_page(file, name)
         if made is None:
             continue
         content, count = made
-        name = module_name(file.path)
         target = "docs/api/" + name.replace(".", "/") + ".md"
         pages.append(Page("api", name, target, content, (file.path,)))
         symbols += count
     return Generated(tuple(pages), symbols)
 
 
-def module_page(file: SourceFile) -> tuple[str, int] | None:
+def module_page(file: SourceFile, name: str) -> tuple[str, int] | None:
     """A module's Markdown and the number of symbols it documents; None for an undocumented private one."""
-    name = module_name(file.path)
     header = [f"# {code(name)}", "", f"Source: {code(file.path)}", ""]
     try:
         module = griffe.visit(name, PurePosixPath(file.path), file.text, docstring_parser=griffe.Parser.auto)

@@ -27,10 +27,11 @@ class Skip:
 
 @dataclass(frozen=True)
 class SourceTree:
-    """The files read (sorted by path) and the ones skipped."""
+    """The files read (sorted by path), the ones skipped, and the root folder's name (a package's name)."""
 
     files: tuple[SourceFile, ...]
     skipped: tuple[Skip, ...] = ()
+    name: str = ""
 
     def summary(self) -> dict[str, int]:
         """How many paths were skipped, by reason."""

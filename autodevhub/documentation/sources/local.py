@@ -42,7 +42,7 @@ def read_directory(root: Path | str) -> SourceTree:
             (files if isinstance(found, SourceFile) else skipped).append(found)
     files.sort(key=lambda file: file.path)
     skipped.sort(key=lambda skip: skip.path)
-    return SourceTree(tuple(files), tuple(skipped))
+    return SourceTree(tuple(files), tuple(skipped), base.name)
 
 
 def _read_file(path: Path, relative: str, *, over_limit: bool) -> SourceFile | Skip:
