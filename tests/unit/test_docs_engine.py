@@ -117,3 +117,19 @@ def test_overview_has_readme_entry_points_workflows_and_graph(tmp_path):
     assert "- CI (`.github/workflows/ci.yml`): on `push`; jobs `test`" in overview
     assert "- `pkg/` (3 files): The package." in overview and "  - `pkg/a/` (1 file): Part A." in overview
     assert '```mermaid\nflowchart LR\n  n0["pkg.a"]\n  n1["pkg.b"]\n  n0 --> n1\n```' in overview
+
+
+def test_the_file_limit_and_unsafe_names(tmp_path, monkeypatch):
+    from autodevhub.documentation.sources import local, refused_name
+
+    for index in range(5):
+        (tmp_path / f"m{index}.py").write_text("x = 1\n")
+    (tmp_path / "ünïcode.py").write_text('"""Ünïcode."""\n')
+    monkeypatch.setattr(local, "MAX_FILES", 4)
+    tree = read_directory(tmp_path)
+    assert [file.path for file in tree.files] == ["m0.py", "m1.py", "m2.py", "m3.py"]
+    assert tree.summary() == {"over the 4-file limit": 2}
+    assert [refused_name(path) for path in ("a/../b", "/etc/passwd", "a\\b", "a\nb")] == [
+        "unsafe path name"
+    ] * 4
+    assert refused_name("docs/ünï.md") is None
