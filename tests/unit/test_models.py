@@ -34,6 +34,7 @@ from autodevhub.models import (
     WorkflowState,
     utcnow,
 )
+from autodevhub.models.accounts import RotatedRefreshToken
 from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.workflows import SyncState, WebhookDelivery, WorkflowJob, WorkflowSync
 
@@ -51,8 +52,12 @@ def engine(request: pytest.FixtureRequest) -> Engine:
 
 
 def add(engine: Engine, *rows: SQLModel) -> None:
+    """Insert the rows in their order (tables tied only by a foreign key, no relationship, are not sorted
+    by the ORM) in one transaction."""
     with Session(engine, expire_on_commit=False) as session:
-        session.add_all(rows)
+        for row in rows:
+            session.add(row)
+            session.flush()
         session.commit()
 
 
@@ -133,6 +138,14 @@ def test_every_table_round_trips(engine: Engine) -> None:
         file_path="README.md",
         version_info={"sha": "abc123"},
     )
+    login = UserSession(
+        user_id=user.id,
+        kind=SessionKind.api,
+        token_hash="a" * 64,
+        expires_at=datetime(2030, 1, 1, 14, 30, tzinfo=timezone(timedelta(hours=2))),
+        ip_address="203.0.113.9",
+        user_agent="Mozilla/5.0",
+    )
     rows: list[SQLModel] = [
         user,
         project,
@@ -168,14 +181,8 @@ def test_every_table_round_trips(engine: Engine) -> None:
             project_id=project.id, state=SyncState.delayed, stats={"runs": 3}, delayed_until=utcnow()
         ),
         audit,
-        UserSession(
-            user_id=user.id,
-            kind=SessionKind.api,
-            token_hash="a" * 64,
-            expires_at=datetime(2030, 1, 1, 14, 30, tzinfo=timezone(timedelta(hours=2))),
-            ip_address="203.0.113.9",
-            user_agent="Mozilla/5.0",
-        ),
+        login,
+        RotatedRefreshToken(token_hash="e" * 64, session_id=login.id, expires_at=login.expires_at),
         ApiToken(user_id=user.id, name="ci", token_hash="b" * 64, expires_at=utcnow() + timedelta(days=30)),
         InstanceSetting(key="github_allowed_orgs", value={"value": ["octo", "acme"]}),
         channel,
