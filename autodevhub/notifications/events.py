@@ -147,3 +147,18 @@ def story_event(session: Session, story: UserStory, old: str, new: str, by: str)
         body="\n".join(lines),
         link=link,
     )
+
+
+def sync_event(session: Session, project_id: uuid.UUID, message: str, key: str) -> Event:
+    """A rate limit or an outage of GitHub held the project's sync back."""
+    project = session.get(Project, project_id)
+    project_name = project.name if project else "project"
+    link = project_link(project_id)
+    return Event(
+        name=SYNC_DELAYED,
+        project_id=project_id,
+        dedupe_key=f"{SYNC_DELAYED}:{key}",
+        title=f"[{project_name}] GitHub sync held back"[:300],
+        body="\n".join([f"Project: {project_name}", f"What happened: {message}", f"In AutoDevHub: {link}"]),
+        link=link,
+    )

@@ -1,5 +1,5 @@
-"""The notification jobs: tell of a completed run or a story's new status (listeners of the workflows'
-and the stories' topics) and send each delivery."""
+"""The notification jobs: tell of a completed run, a held-back sync or a story's new status (listeners of
+the workflows' and the stories' topics) and send each delivery."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from autodevhub.core.db import session_scope
 from autodevhub.models import UserStory, WorkflowExecution
 from autodevhub.notifications import deliveries, events, inbox
 from autodevhub.stories.service import STATUS_CHANGED
+from autodevhub.workflows.github.sync import SYNC_HELD_BACK
 from autodevhub.workflows.github.webhooks import RUN_COMPLETED
 
 
@@ -32,6 +33,13 @@ def story_status(story_id: str, old: str, new: str, by: str) -> int:
     with _publishing() as session:
         story = session.get(UserStory, uuid.UUID(story_id))
         return _publish(session, [events.story_event(session, story, old, new, by)] if story else [])
+
+
+@jobs.job("notifications.sync_delayed", max_tries=3, listens=SYNC_HELD_BACK)
+def sync_delayed(project_id: str, message: str, key: str) -> int:
+    """Publish a held-back sync (the sync's key allows one an hour per project); deliveries queued."""
+    with _publishing() as session:
+        return _publish(session, [events.sync_event(session, uuid.UUID(project_id), message, key)])
 
 
 @contextlib.contextmanager

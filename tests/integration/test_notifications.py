@@ -17,6 +17,7 @@ from autodevhub.core.identity import Actor
 from autodevhub.models import NotificationChannel
 from autodevhub.notifications import deliveries
 from autodevhub.stories.service import StoryGenerate, StoryUpdate, generate_story, update_story
+from autodevhub.workflows.github.sync import sync_project
 from tests.support import github_history as history
 from tests.support.helpers import api_client, bearer, make_token, make_user
 from tests.support.receivers import HttpReceiver, SmtpReceiver
@@ -187,3 +188,16 @@ def test_a_story_status_change_is_told_once(github_project, http_receiver):
     [body] = http_receiver.bodies
     assert "story draft -> approved" in body["title"]
     assert f"/stories/{story_id}" in body["message"] and "By: owner@example.com" in body["message"]
+
+
+def test_a_sync_held_back_by_a_github_outage_is_told_once_an_hour(github_project, http_receiver):
+    add_channel(github_project, http_receiver.json_url, events=["sync.delayed"])
+    github_project.fake.fail("GET", "", 503, times=20)
+
+    first = sync_project(github_project.project_id)
+    sync_project(github_project.project_id)
+    assert jobs.local_runner().wait_idle(20)
+
+    assert first.state == "failed" and first.retryable
+    [body] = http_receiver.bodies
+    assert "GitHub sync held back" in body["title"] and "What happened: " in body["message"]

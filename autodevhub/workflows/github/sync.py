@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.core.settings import get_settings
 from autodevhub.integrations import github
@@ -41,6 +42,7 @@ from autodevhub.workflows.github.sync_summary import SyncResult
 QUOTA_RESERVE = 25  # requests left for dispatch, re-run and cancel when a sync runs the quota down
 MAX_PENDING_CHECKS = 50
 STALE_RUNNING = timedelta(minutes=15)
+SYNC_HELD_BACK = "workflows.sync_held_back"  # topic: project id, what held the sync back, a dedupe key
 
 
 def sync_project(project_id: uuid.UUID | str, *, full: bool = False) -> SyncResult:
@@ -61,10 +63,10 @@ def sync_project(project_id: uuid.UUID | str, *, full: bool = False) -> SyncResu
     except github.GitHubRateLimited as error:
         run.result.state = SyncState.delayed.value
         run.result.message = f"Sync delayed until {error.reset:%H:%M} UTC (GitHub rate limit)."
-        run.delayed_until = error.reset
+        run.delayed_until, run.held_back = error.reset, True
     except github.GitHubError as error:
         run.result.state, run.result.message = SyncState.failed.value, error.message
-        run.result.retryable = isinstance(error, github.GitHubDown)
+        run.result.retryable = run.held_back = isinstance(error, github.GitHubDown)
     # A webhook stored the same run first, or (SQLite) wrote between our read and our write: the retry
     # finds the database as it now is.
     except (IntegrityError, OperationalError):
@@ -121,6 +123,7 @@ class _Sync:
         self.default_branch = branch
         self.walk_complete = self.walk_ended = False
         self.delayed_until = None
+        self.held_back = False  # a rate limit or an outage, not a fault of ours
         self.quota_before: int | None = None
 
     def fresh(self, answer: github.Fresh[Any], name: str) -> bool:
@@ -159,6 +162,11 @@ class _Sync:
                 state.history_complete = state.history_complete or self.walk_complete
             elif self.seen and not self.walk_ended:  # stored newer runs, not yet the older ones: walk all
                 state.history_complete = False
+            if self.held_back:  # its listeners (notifications) run after the commit; one an hour at most
+                key = f"{self.project_id}:{state.finished_at:%Y%m%d%H}"
+                jobs.emit_after_commit(
+                    session, SYNC_HELD_BACK, str(self.project_id), result.message, key, key=key
+                )
 
     def guard_quota(self) -> None:
         quota = github.quota(self.gh.requester)
