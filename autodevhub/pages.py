@@ -5,6 +5,7 @@ from autodevhub.admin.ui import audit_page, instance_page, users_page  # noqa: F
 from autodevhub.auth.ui import login_page  # noqa: F401
 from autodevhub.dashboard.ui import home_page, overview_page  # noqa: F401
 from autodevhub.documentation.ui import docs_page  # noqa: F401
+from autodevhub.notifications.ui import notices_page  # noqa: F401 (its page, and the header bell)
 from autodevhub.projects.ui import detail_page as project_detail_page  # noqa: F401
 from autodevhub.projects.ui import list_page as project_list_page  # noqa: F401
 from autodevhub.stories.ui import detail_page as story_detail_page  # noqa: F401

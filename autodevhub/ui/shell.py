@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 
 from autodevhub import __version__
@@ -165,12 +167,22 @@ def user_menu() -> rx.Component:
     )
 
 
+HEADER_ITEMS: list[Callable[[], rx.Component]] = []  # features add theirs (the notifications bell)
+
+
+def add_header_item(item: Callable[[], rx.Component]) -> None:
+    """Show `item()` in the top bar, before the user menu, on every page built after this call."""
+    HEADER_ITEMS.append(item)
+
+
 def header(route: str) -> rx.Component:
-    """The top bar: menu (narrow screens), brand, the user menu and the colour-mode toggle."""
+    """The top bar: menu (narrow screens), brand, the features' items, the user menu and the colour-mode
+    toggle."""
     return rx.el.header(
         rx.hstack(
             rx.hstack(mobile_menu(route), brand(), align="center", spacing="3"),
             rx.hstack(
+                *[item() for item in HEADER_ITEMS],
                 user_menu(),
                 rx.color_mode.button(
                     variant="ghost",

@@ -1,0 +1,112 @@
+"""/notifications and the header bell: the signed-in user's notices (of projects they can read), newest
+first, and how many are unread. Every handler reads the caller from the session (notifications.inbox)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+
+import reflex as rx
+
+from autodevhub.notifications import inbox
+from autodevhub.ui.pagination import PagedState
+from autodevhub.ui.rows import when
+from autodevhub.ui.session_state import SessionState
+
+EVENT_LABELS = {
+    "run.failed": "Run failed",
+    "run.recovered": "Recovered",
+    "deploy.succeeded": "Deployed",
+    "deploy.failed": "Deploy failed",
+    "story.status": "Story",
+    "sync.delayed": "Sync delayed",
+    "docs.pr": "Docs",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeRow:
+    """One notice as text; `href` only for a link inside the app (a notice's text is never HTML)."""
+
+    id: str
+    label: str
+    title: str
+    body: str
+    href: str
+    time: str
+    unread: bool
+
+    @classmethod
+    def of(cls, notice: dict) -> NoticeRow:
+        link = notice.get("link") or ""
+        inside = link.startswith("/") and not link.startswith("//") and "\\" not in link
+        return cls(
+            id=notice["id"],
+            label=EVENT_LABELS.get(notice["event"], notice["event"]),
+            title=notice["title"],
+            body=notice.get("body") or "",
+            href=link if inside else "",
+            time=when(notice["created_at"]),
+            unread=notice["read_at"] is None,
+        )
+
+
+class NoticesState(PagedState, SessionState):
+    """The notices list and the unread count the bell shows."""
+
+    notices: list[NoticeRow] = []
+    unread: int = 0
+    loaded: bool = False
+    error: str = ""
+
+    def _load_page(self, page: int) -> bool:
+        size, offset = self.PAGE_SIZE, self._offset(page)
+
+        def read(session, identity):
+            found, total = inbox.list_notices(session, identity, limit=size, offset=offset)
+            return found, total, inbox.list_notices(session, identity, unread=True, limit=1)[1]
+
+        result, error = self._service(read)
+        self.error, self.loaded = error, True
+        if result is None:
+            self.notices, self.total, self.page = [], 0, 0
+            return False
+        found, self.total, self.unread = result
+        self.notices, self.page = [NoticeRow.of(notice) for notice in found], max(page, 0)
+        return True
+
+    @rx.event
+    def load_notices(self):
+        """on_load of /notifications: the newest notices."""
+        self._load_page(0)
+
+    @rx.event
+    def count_unread(self):
+        """The bell, on every page: how many notices are unread (0 for a signed-out tab)."""
+        count, _ = self._service(
+            lambda session, identity: (
+                inbox.list_notices(session, identity, unread=True, limit=1)[1] if identity else 0
+            )
+        )
+        self.unread = count or 0
+
+    def _mark(self, **which) -> None:
+        _, error = self._service(lambda session, identity: inbox.mark_read(session, identity, **which))
+        if error:
+            self.error = error
+            return
+        self._load_page(self.page)
+
+    @rx.event
+    def mark_read(self, notice_id: str):
+        """Mark one of the caller's notices read (another user's id changes nothing)."""
+        try:
+            ids = [uuid.UUID(notice_id)] if isinstance(notice_id, str) else None
+        except ValueError:
+            ids = None
+        if ids:
+            self._mark(ids=ids)
+
+    @rx.event
+    def mark_all_read(self):
+        self._mark(everything=True)
