@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-CLI = os.path.join(os.path.dirname(sys.executable), "autodevhub")
+from tests.support.cli import cli_in
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_generate_json_then_export(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "REDIS_URL", "AUTODEVHUB_"))
-    }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", AUTODEVHUB_DATA_DIR=str(tmp_path / "data"))
-
-    def invoke(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CLI, *args],
-            env=env,
-            cwd=tmp_path,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    assert invoke("db", "upgrade").returncode == 0
-    created = invoke(
-        "user", "create", "a@example.com", "--role", "admin", "--password-stdin", stdin="horse battery\n"
-    )
-    assert created.returncode == 0 and invoke("project", "create", "Self").returncode == 0
+    invoke = cli_in(tmp_path, project="Self")
 
     result = invoke("docs", "generate", "Self", "--path", str(ROOT / "autodevhub"), "--json")
     assert result.returncode == 0, result.stderr

@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
+from tests.support.cli import cli_in
 from tests.support.receivers import HttpReceiver
-
-CLI = os.path.join(os.path.dirname(sys.executable), "autodevhub")
 
 
 def test_add_then_test_a_channel_from_the_command_line(tmp_path):
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("REDIS_URL", "AUTODEVHUB_", "DATABASE_URL"))
-    }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", AUTODEVHUB_DATA_DIR=str(tmp_path / "data"))
-
-    def invoke(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CLI, *args], env=env, cwd=tmp_path, input=stdin, capture_output=True, text=True, timeout=120
-        )
-
-    assert invoke("db", "upgrade").returncode == 0
-    password = "correct horse battery staple\n"
-    assert invoke(
-        "user", "create", "admin@example.com", "--role", "admin", "--password-stdin", stdin=password
-    )
-    assert invoke("project", "create", "Clinic").returncode == 0
+    invoke = cli_in(tmp_path)
     receiver = HttpReceiver().start()
     try:
         url = receiver.json_url + "/secret-token"

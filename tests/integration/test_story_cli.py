@@ -3,47 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-CLI = os.path.join(os.path.dirname(sys.executable), "autodevhub")
+from tests.support.cli import cli_in
+
 TEXT = "Patients can book a vaccination appointment online. They must be at least 12 years old."
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     """Run the CLI against one fresh SQLite database with an admin and a project."""
-    tmp_path = tmp_path_factory.mktemp("cli")
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "REDIS_URL", "AUTODEVHUB_"))
-    }
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", AUTODEVHUB_DATA_DIR=str(tmp_path / "data"))
-
-    def invoke(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [CLI, *args],
-            env=env,
-            cwd=tmp_path,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-
-    for args, stdin in (
-        (("db", "upgrade"), None),
-        (
-            ("user", "create", "admin@example.com", "--role", "admin", "--password-stdin"),
-            "correct horse battery staple\n",
-        ),
-        (("project", "create", "Clinic"), None),
-    ):
-        assert invoke(*args, stdin=stdin).returncode == 0
-    return invoke
+    return cli_in(tmp_path_factory.mktemp("cli"))
 
 
 def test_generate_prints_gherkin(run):
