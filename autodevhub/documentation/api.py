@@ -37,6 +37,11 @@ class DocList(BaseModel):
     freshness: Freshness
 
 
+def shown_info(info: dict[str, Any]) -> dict[str, Any]:
+    """version_info as the API shows it: without the server's path of a local source."""
+    return {key: value for key, value in info.items() if key != "root"}
+
+
 class DocPublic(BaseModel):
     id: uuid.UUID
     project_id: uuid.UUID
@@ -82,7 +87,7 @@ def get_doc(doc_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) ->
         include={"id", "project_id", "title", "doc_type", "file_path", "content", "version_info"}
     )
     stamps = {"created_at": row.created_at.isoformat(), "updated_at": row.updated_at.isoformat()}
-    return DocPublic.model_validate(fields | stamps)
+    return DocPublic.model_validate(fields | stamps | {"version_info": shown_info(row.version_info)})
 
 
 @router.get("/api/docs/{doc_id}/versions", response_model=DocVersionList)
@@ -92,8 +97,8 @@ def list_versions(
     rows, total = service.list_versions(session, identity, doc_id, limit=limit, offset=offset)
     items = [
         DocVersion.model_validate(
-            row.model_dump(include={"id", "version", "title", "content", "version_info"})
-            | {"created_at": row.created_at.isoformat()}
+            row.model_dump(include={"id", "version", "title", "content"})
+            | {"created_at": row.created_at.isoformat(), "version_info": shown_info(row.version_info)}
         )
         for row in rows
     ]

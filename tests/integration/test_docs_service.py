@@ -90,7 +90,9 @@ def test_regeneration_keeps_the_previous_version_and_freshness_follows_hashes(wo
     page = client.get(f"/api/docs/{pages['pkg.calc']}", headers=bearer(token)).json()
     assert "b: int = 2" in page["content"] and page["version_info"]["version"] == 2
     assert page["version_info"]["sources"]["pkg/calc.py"] and page["version_info"]["engine"] == "rules"
+    assert "root" not in page["version_info"]  # the server's own path stays on the server
     versions = client.get(f"/api/docs/{pages['pkg.calc']}/versions", headers=bearer(token)).json()
+    assert "root" not in versions["items"][0]["version_info"]
     assert versions["total"] == 1 and "b: int = 1" in versions["items"][0]["content"]
     unchanged = client.get(f"/api/docs/{pages['pkg']}/versions", headers=bearer(token)).json()
     assert unchanged["total"] == 0  # same sources, same text: no new version
