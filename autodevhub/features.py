@@ -5,6 +5,7 @@ The app, `autodevhub worker` and the CLI call `register()` once before they run 
 
 import functools
 
+from autodevhub.documentation import startup as documentation
 from autodevhub.notifications import startup as notifications
 from autodevhub.workflows import startup as workflows
 
@@ -14,3 +15,4 @@ def register() -> None:
     """Register every feature's jobs and gauges, once per process."""
     workflows.register()
     notifications.register()
+    documentation.register()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
 
-from autodevhub.documentation import service
-from autodevhub.web.deps import CurrentIdentity, DbSession, Limit, Offset
+from autodevhub.documentation import runs, service
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
 
 router = APIRouter(tags=["docs"])
 
@@ -68,6 +68,27 @@ class DocVersionList(BaseModel):
     total: int
 
 
+class GenerateBody(BaseModel):
+    ref: str | None = Field(None, max_length=255, description="a GitHub ref (GitHub sources: not yet)")
+    engine: str = Field("auto", max_length=20, description="auto or rules (claude: not yet)")
+
+
+class GenerateQueued(BaseModel):
+    job_id: str
+    queued: bool = Field(description="false when a generation of the project was already running")
+
+
+class RunStatus(BaseModel):
+    job_id: str | None
+    state: str = Field(description="idle, queued, running, done or failed")
+    message: str
+    files_read: int
+    pages_written: int
+    started_at: str | None = None
+    finished_at: str | None = None
+    updated_at: str | None = None
+
+
 @router.get("/api/projects/{project_id}/docs", response_model=DocList)
 def list_docs(
     project_id: uuid.UUID,
@@ -103,3 +124,32 @@ def list_versions(
         for row in rows
     ]
     return DocVersionList(items=items, total=total)
+
+
+@router.post(
+    "/api/projects/{project_id}/docs/generate",
+    response_model=GenerateQueued,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+def generate(
+    project_id: uuid.UUID, actor: CurrentActor, session: DbSession, body: GenerateBody | None = None
+) -> GenerateQueued:
+    body = body or GenerateBody()
+    queued = runs.request_generation(session, actor, project_id, ref=body.ref, engine=body.engine)
+    return GenerateQueued.model_validate(queued)
+
+
+@router.get("/api/projects/{project_id}/docs/generate", response_model=RunStatus)
+def generation_status(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> RunStatus:
+    return RunStatus.model_validate(runs.run_status(session, identity, project_id))
+
+
+@router.get(
+    "/api/projects/{project_id}/docs/zip",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "The docs tree, zipped."}},
+)
+def docs_zip(project_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> Response:
+    archive = service.export_zip(session, identity, project_id)
+    headers = {"Content-Disposition": 'attachment; filename="docs.zip"'}
+    return Response(archive, media_type="application/zip", headers=headers)

@@ -6,8 +6,11 @@ every page, the versions it replaces and the audit entry in one short transactio
 
 from __future__ import annotations
 
+import io
 import time
 import uuid
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from autodevhub.documentation.sources.local import read_directory
 from autodevhub.models import Documentation, DocumentationVersion, utcnow
 
 ENGINE = "rules"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,16 @@ class Generation:
     skipped: dict[str, int]
 
 
-def generate_from_directory(session: Session, actor: Actor, project_id: object, directory: str) -> Generation:
+Progress = Callable[..., None]  # told files_read, then pages_written, with a message
+
+
+def _quiet(**_fields: object) -> None:
+    """The progress callback of a run nobody follows."""
+
+
+def generate_from_directory(
+    session: Session, actor: Actor, project_id: object, directory: str, progress: Progress = _quiet
+) -> Generation:
     """Generate (or regenerate) a project's docs from a local directory; DOCS_WRITE on the project."""
     started = time.perf_counter()
     project = require_project(session, actor.identity, Permission.DOCS_WRITE, project_id)
@@ -49,7 +62,9 @@ def generate_from_directory(session: Session, actor: Actor, project_id: object, 
         tree = read_directory(root)
     except FileNotFoundError:
         raise InvalidInput(f"{directory} is not a directory.") from None
+    progress(files_read=len(tree.files), message=f"Read {len(tree.files)} files; parsing them.")
     generated = generate(tree)
+    progress(message=f"Writing {len(generated.pages)} pages.")
     require_project(session, actor.identity, Permission.DOCS_WRITE, project_key)
     base = {"ref": "local", "root": str(root), "engine": ENGINE, "generated_at": utcnow().isoformat()}
     pages, changed, removed = save_pages(session, project_key, generated, tree, base)
@@ -176,8 +191,8 @@ def list_versions(
     return list(session.exec(ordered).all()), total
 
 
-def export(session: Session, identity: Identity | None, project_id: object, directory: str) -> list[str]:
-    """Write the project's pages as files under `directory` (read first, written with no transaction open)."""
+def _tree(session: Session, identity: Identity | None, project_id: object) -> list[tuple[str, str]]:
+    """The project's pages as (path in the docs tree, Markdown), sorted; DOCS_READ. Ends the transaction."""
     project = require_project(session, identity, Permission.DOCS_READ, project_id)
     query = select(Documentation.file_path, Documentation.content).where(
         Documentation.project_id == project.id
@@ -186,9 +201,25 @@ def export(session: Session, identity: Identity | None, project_id: object, dire
         (path, content) for path, content in session.exec(query).all() if path and not refused_name(path)
     )
     end_transaction(session)
+    return pages
+
+
+def export(session: Session, identity: Identity | None, project_id: object, directory: str) -> list[str]:
+    """Write the project's pages as files under `directory` (read first, written with no transaction open)."""
+    pages = _tree(session, identity, project_id)
     root = Path(directory).expanduser()
     for path, content in pages:
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
     return [path for path, _ in pages]
+
+
+def export_zip(session: Session, identity: Identity | None, project_id: object) -> bytes:
+    """The project's docs tree as a zip archive (fixed timestamps: the same pages, the same bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path, content in _tree(session, identity, project_id):
+            entry = zipfile.ZipInfo(path, date_time=ZIP_TIME)
+            archive.writestr(entry, content.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

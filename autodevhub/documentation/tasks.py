@@ -1,0 +1,66 @@
+"""The docs job: generate a project's pages from its local source, telling the run's progress as it goes."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlmodel import Session
+
+from autodevhub.auth.guard import parse_id
+from autodevhub.auth.sessions import identity_of
+from autodevhub.core import jobs
+from autodevhub.core.db import session_scope
+from autodevhub.core.errors import NotAuthenticated, ServiceError
+from autodevhub.core.identity import Actor, Identity
+from autodevhub.documentation import runs, service
+from autodevhub.models import User, utcnow
+
+FAILED = "The generation failed on the server; its log says why."
+logger = logging.getLogger(__name__)
+
+
+def _identity(session: Session, user_id: str) -> Identity:
+    """Who asked, as they are now: a deactivated account generates nothing."""
+    user = session.get(User, parse_id(user_id, "User"))
+    if user is None or not user.is_active:
+        raise NotAuthenticated("The account that asked for this generation is no longer active.")
+    return identity_of(user)
+
+
+def _generate(
+    project_id: str, user_id: str, ip: str | None, user_agent: str | None, progress: service.Progress
+) -> service.Generation:
+    with session_scope() as session:
+        actor = Actor.of(_identity(session, user_id), ip, user_agent)
+        root = runs.local_source(session, parse_id(project_id, "Project"))
+        if root is None:
+            raise ServiceError("The project's local source is gone: generate it from the CLI again.")
+        return service.generate_from_directory(session, actor, project_id, root, progress)
+
+
+@jobs.job(runs.JOB, max_tries=1, keep_result=0)
+def generate(project_id: str, user_id: str, ip: str | None, user_agent: str | None) -> dict[str, Any]:
+    """Generate the project's docs as the user who asked (their role checked again now)."""
+
+    def progress(**fields: Any) -> None:
+        runs.write_run(project_id, **fields)
+
+    progress(state="running", message="Reading the source files.", started_at=utcnow().isoformat())
+    try:
+        generation = _generate(project_id, user_id, ip, user_agent, progress)
+    except ServiceError as error:
+        progress(state="failed", message=error.message, finished_at=utcnow().isoformat())
+        return {"error": error.message}
+    except Exception:
+        logger.exception("docs generation of project %s failed", project_id)
+        progress(state="failed", message=FAILED, finished_at=utcnow().isoformat())
+        raise
+    written = len(generation.pages)
+    progress(
+        state="done",
+        message=f"{written} pages written from {generation.stats['files_read']} files.",
+        pages_written=written,
+        finished_at=utcnow().isoformat(),
+    )
+    return {"pages": written, "stats": generation.stats}
