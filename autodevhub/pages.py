@@ -6,6 +6,7 @@ from autodevhub.auth.ui import login_page  # noqa: F401
 from autodevhub.dashboard.ui import home_page, overview_page  # noqa: F401
 from autodevhub.documentation.ui import docs_page  # noqa: F401
 from autodevhub.notifications.ui import notices_page  # noqa: F401 (its page, and the header bell)
+from autodevhub.notifications.ui import settings_page as notification_settings_page  # noqa: F401
 from autodevhub.projects.ui import detail_page as project_detail_page  # noqa: F401
 from autodevhub.projects.ui import list_page as project_list_page  # noqa: F401
 from autodevhub.stories.ui import detail_page as story_detail_page  # noqa: F401

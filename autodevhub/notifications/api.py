@@ -104,6 +104,21 @@ def create_channel(
     return service.create_channel(session, actor, project_id, body)
 
 
+@router.get("/api/notifications/channels", response_model=ChannelList)
+def list_instance_channels(
+    identity: CurrentIdentity, session: DbSession, limit: Limit = 50, offset: Offset = 0
+) -> ChannelList:
+    """Instance-wide channels (admins): they hear the events of every project."""
+    items, total = service.list_channels(session, identity, None, limit=limit, offset=offset)
+    return ChannelList(items=items, total=total)
+
+
+@router.post("/api/notifications/channels", response_model=ChannelPublic, status_code=status.HTTP_201_CREATED)
+def create_instance_channel(body: ChannelCreate, actor: CurrentActor, session: DbSession) -> dict:
+    """An instance-wide channel (admins), e.g. for every project's sync.delayed."""
+    return service.create_channel(session, actor, None, body)
+
+
 @router.patch("/api/notifications/channels/{channel_id}", response_model=ChannelPublic)
 def update_channel(
     channel_id: uuid.UUID, body: ChannelUpdate, actor: CurrentActor, session: DbSession

@@ -15,7 +15,7 @@ from autodevhub.auth.guard import parse_id, require, require_project
 from autodevhub.auth.permissions import Permission
 from autodevhub.core import audit
 from autodevhub.core.db import end_transaction
-from autodevhub.core.errors import InvalidInput, NotFound
+from autodevhub.core.errors import InvalidInput, NotAuthenticated, NotFound
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import NotificationChannel, NotificationDelivery
 from autodevhub.notifications import channels, deliveries
@@ -106,14 +106,19 @@ def create_channel(
 def list_channels(
     session: Session,
     identity: Identity | None,
-    project_id: uuid.UUID | str,
+    project_id: uuid.UUID | str | None,
     *,
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[dict], int]:
-    """The project's channels, oldest first (maintainer+)."""
-    project = require_project(session, identity, Permission.NOTIFY_MANAGE, project_id)
-    query = select(NotificationChannel).where(NotificationChannel.project_id == project.id)
+    """The project's channels (maintainer+), or the instance-wide ones when project_id is None (admins),
+    oldest first."""
+    if project_id is None:
+        require(identity, Permission.INSTANCE_SETTINGS)
+        query = select(NotificationChannel).where(col(NotificationChannel.project_id).is_(None))
+    else:
+        project = require_project(session, identity, Permission.NOTIFY_MANAGE, project_id)
+        query = select(NotificationChannel).where(NotificationChannel.project_id == project.id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(NotificationChannel.created_at)).limit(limit).offset(offset))
     return [public(row) for row in rows], total
@@ -138,6 +143,19 @@ def update_channel(session: Session, actor: Actor, channel_id: object, data: Cha
     audit.record(session, actor, "notify.channel.update", RESOURCE, channel.id, changed=changed)
     session.flush()
     return public(channel)
+
+
+def set_channel_event(
+    session: Session, actor: Actor, channel_id: object, event: object, enabled: bool
+) -> dict:
+    """Turn one event on or off for a channel; a channel keeps at least one."""
+    channel = _managed(session, actor.identity, channel_id)
+    if event not in EVENTS:
+        raise InvalidInput("Unknown event.")
+    events = [name for name in channel.events if name != event] + ([event] if enabled else [])
+    if not events:
+        raise InvalidInput("A channel listens to at least one event: turn another one on first.")
+    return update_channel(session, actor, channel.id, ChannelUpdate(events=events))
 
 
 def delete_channel(session: Session, actor: Actor, channel_id: object) -> None:
@@ -200,6 +218,8 @@ def public_delivery(delivery: NotificationDelivery) -> dict:
 
 
 def _managed(session: Session, identity: Identity | None, channel_id: object) -> NotificationChannel:
+    if identity is None:  # before the id is looked at: an anonymous caller learns nothing
+        raise NotAuthenticated("Sign in to continue.")
     channel = session.get(NotificationChannel, parse_id(channel_id, "Channel"))
     if channel is None:
         raise NotFound("Channel not found.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -20,27 +19,13 @@ from autodevhub.stories.service import StoryGenerate, StoryUpdate, generate_stor
 from autodevhub.workflows.github.sync import sync_project
 from tests.support import github_history as history
 from tests.support.helpers import api_client, bearer, make_token, make_user
-from tests.support.receivers import HttpReceiver, SmtpReceiver
+from tests.support.receivers import http_receiver_fixture, smtp_receiver_fixture  # noqa: F401 (fixtures)
 from tests.support.webhook_helpers import hook_fixture, run_payload  # noqa: F401 (fixture)
 from tests.support.workflow_helpers import github_project_fixture  # noqa: F401 (fixture)
 
 SECRET_TOKEN = "s3cr3t-hook-token"
 STORY = "Users can export monthly reports as CSV or PDF."
 T0 = datetime.now(UTC) - timedelta(hours=2)
-
-
-@pytest.fixture
-def http_receiver() -> Iterator[HttpReceiver]:
-    receiver = HttpReceiver().start()
-    yield receiver
-    receiver.stop()
-
-
-@pytest.fixture
-def smtp_receiver() -> Iterator[SmtpReceiver]:
-    receiver = SmtpReceiver().start()
-    yield receiver
-    receiver.stop()
 
 
 def add_channel(github_project, url: str, events=("run.failed", "run.recovered"), **extra) -> dict:

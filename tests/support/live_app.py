@@ -4,9 +4,9 @@ tests/conftest.py imports these fixtures for every test module.
 
 `live_app_url` is the base URL (http://127.0.0.1:PORT) of one app per test session, serving the UI,
 /api and /health on one port from an empty data directory and embedded defaults, with GitHub sign-in
-pointed at a fake GitHub on 127.0.0.1 (`live_app.github`) started before it. The overrides of
-pytest-playwright's `browser_type_launch_args` and `browser_context_args` point it at Debian's
-Chromium and give every page that base URL.
+pointed at a fake GitHub on 127.0.0.1 (`live_app.github`) started before it and the tests' webhook
+secret. The overrides of pytest-playwright's `browser_type_launch_args` and `browser_context_args` point
+it at Debian's Chromium and give every page that base URL.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import NoReturn
 import pytest
 
 from tests.support.fake_github import FakeGitHub
+from tests.support.webhook_helpers import SECRET as WEBHOOK_SECRET
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -140,7 +141,11 @@ def start(root: Path, github: FakeGitHub) -> tuple[subprocess.Popen, LiveApp]:
     url = f"http://127.0.0.1:{port}"
     app = LiveApp(url=url, port=port, log=root / "make-run.log", data_dir=data_dir, github=github)
     env = app_environment(
-        data_dir, AUTODEVHUB_PUBLIC_URL=url, AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN, **github.environment()
+        data_dir,
+        AUTODEVHUB_PUBLIC_URL=url,
+        AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN,
+        GITHUB_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        **github.environment(),
     )
     with app.log.open("wb") as log:
         process = subprocess.Popen(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import socket
 import time
+from collections.abc import Iterator
 from email import message_from_bytes
 from email.message import Message
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope
 
@@ -71,3 +73,17 @@ class HttpReceiver(LoopbackServer):
     @property
     def bodies(self) -> list[dict]:
         return [body for _, body in self.received]
+
+
+@pytest.fixture(name="http_receiver")
+def http_receiver_fixture() -> Iterator[HttpReceiver]:
+    receiver = HttpReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(name="smtp_receiver")
+def smtp_receiver_fixture() -> Iterator[SmtpReceiver]:
+    receiver = SmtpReceiver().start()
+    yield receiver
+    receiver.stop()

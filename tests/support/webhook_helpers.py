@@ -59,6 +59,18 @@ def encode(payload: Any, content_type: str) -> bytes:
     return urlencode({"payload": text}).encode() if content_type == FORM else text.encode()
 
 
+def signed_headers(
+    event: str, body: bytes, delivery: str | None = None, content_type: str = "application/json"
+) -> dict[str, str]:
+    """The headers GitHub sends with a delivery of `body`, signed with the tests' webhook secret."""
+    return {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
+        "Content-Type": content_type,
+        "X-Hub-Signature-256": sign(body),
+    }
+
+
 @pytest.fixture(name="hook")
 def hook_fixture(github_project, monkeypatch: pytest.MonkeyPatch) -> Send:
     """The webhook secret set, and a sender of signed deliveries that waits for their jobs."""
@@ -75,12 +87,9 @@ def hook_fixture(github_project, monkeypatch: pytest.MonkeyPatch) -> Send:
         content_type: str = "application/json",
     ) -> httpx.Response:
         body = body if body is not None else encode(payload, content_type)
-        headers = {
-            "X-GitHub-Event": event,
-            "X-GitHub-Delivery": delivery or str(uuid.uuid4()),
-            "Content-Type": content_type,
-            "X-Hub-Signature-256": signature if signature is not None else sign(body),
-        }
+        headers = signed_headers(event, body, delivery, content_type)
+        if signature is not None:
+            headers["X-Hub-Signature-256"] = signature
         response = client.post(URL, content=body, headers=headers)
         assert jobs.local_runner().wait_idle(10)
         return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from autodevhub.notifications.ui.notices_state import NoticeRow, NoticesState
+from autodevhub.notifications.ui.notices_state import ROUTE, NoticeRow, NoticesState
 from autodevhub.ui import page_header, template
 from autodevhub.ui.pagination import pagination
 from autodevhub.ui.session_state import SessionState
@@ -12,7 +12,7 @@ from autodevhub.ui.shell import add_header_item
 
 
 def bell() -> rx.Component:
-    """A link to the notices with the unread count; refreshed on each page load."""
+    """A link to the notices with the unread count, kept fresh while the tab is open."""
     return rx.cond(
         SessionState.user_email != "",
         rx.link(
@@ -27,7 +27,7 @@ def bell() -> rx.Component:
                 NoticesState.unread > 0, f"Notifications, {NoticesState.unread} unread", "Notifications"
             ),
             color_scheme="gray",
-            on_mount=NoticesState.count_unread,
+            on_mount=[NoticesState.count_unread, NoticesState.watch],
         ),
     )
 
@@ -70,7 +70,7 @@ def notice_item(notice: NoticeRow) -> rx.Component:
 
 
 @template(
-    route="/notifications",
+    route=ROUTE,
     title="Notifications",
     on_load=NoticesState.load_notices,
 )

@@ -7,8 +7,11 @@ import dataclasses
 import uuid
 
 import reflex as rx
+from sqlmodel import Session
 
+from autodevhub.core.identity import Identity
 from autodevhub.notifications import inbox
+from autodevhub.ui.live import LivePage
 from autodevhub.ui.pagination import PagedState
 from autodevhub.ui.rows import when
 from autodevhub.ui.session_state import SessionState
@@ -51,8 +54,17 @@ class NoticeRow:
         )
 
 
-class NoticesState(PagedState, SessionState):
-    """The notices list and the unread count the bell shows."""
+ROUTE = "/notifications"
+
+
+def unread_marker(session: Session, identity: Identity | None) -> tuple[int, str]:
+    """How many of the caller's notices are unread, and a marker that moves with every new or read one."""
+    newest, count = inbox.list_notices(session, identity, unread=True, limit=1)
+    return count, f"{count}:{newest[0]['id'] if newest else ''}"
+
+
+class NoticesState(LivePage, PagedState, SessionState):
+    """The notices list and the unread count the bell shows, both kept fresh while the tab is open."""
 
     notices: list[NoticeRow] = []
     unread: int = 0
@@ -64,14 +76,14 @@ class NoticesState(PagedState, SessionState):
 
         def read(session, identity):
             found, total = inbox.list_notices(session, identity, limit=size, offset=offset)
-            return found, total, inbox.list_notices(session, identity, unread=True, limit=1)[1]
+            return found, total, unread_marker(session, identity)
 
         result, error = self._service(read)
         self.error, self.loaded = error, True
         if result is None:
             self.notices, self.total, self.page = [], 0, 0
             return False
-        found, self.total, self.unread = result
+        found, self.total, (self.unread, self._marker) = result
         self.notices, self.page = [NoticeRow.of(notice) for notice in found], max(page, 0)
         return True
 
@@ -83,12 +95,32 @@ class NoticesState(PagedState, SessionState):
     @rx.event
     def count_unread(self):
         """The bell, on every page: how many notices are unread (0 for a signed-out tab)."""
-        count, _ = self._service(
-            lambda session, identity: (
-                inbox.list_notices(session, identity, unread=True, limit=1)[1] if identity else 0
-            )
+        self._count_unread()
+
+    def _count_unread(self) -> None:
+        found, _ = self._service(
+            lambda session, identity: unread_marker(session, identity) if identity else (0, "")
         )
-        self.unread = count or 0
+        self.unread, self._marker = found or (0, "")
+
+    def _live_target(self) -> str | None:
+        return "me"
+
+    async def _live_marker(self, target: str) -> str | None:
+        found, _ = await self._read(unread_marker)
+        return None if found is None else found[1]
+
+    async def _live_refresh(self) -> None:
+        async with self:
+            if (self.router.url.path or "").startswith(ROUTE):
+                self._load_page(self.page)
+            else:
+                self._count_unread()
+
+    @rx.event(background=True)
+    async def watch(self):
+        """While the tab is open, on any page: new notices show on the bell (and on the list) at once."""
+        await self._watch_changes("/")
 
     def _mark(self, **which) -> None:
         _, error = self._service(lambda session, identity: inbox.mark_read(session, identity, **which))

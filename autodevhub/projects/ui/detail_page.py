@@ -10,7 +10,7 @@ from autodevhub.projects.ui.detail_state import (
     MemberRow,
     ProjectDetailState,
 )
-from autodevhub.ui import confirm_dialog, data_table, page_header, template
+from autodevhub.ui import confirm_dialog, data_table, link_button, page_header, template
 from autodevhub.ui.forms import card_section, feedback, field_label, gated, select_field, text_field
 from autodevhub.ui.navigation import FOCUS_RING
 
@@ -193,6 +193,21 @@ def members_card() -> rx.Component:
     )
 
 
+def notifications_card() -> rx.Component:
+    """Maintainers and up: where the project's notices go (its own settings page)."""
+    return card_section(
+        "Notifications",
+        rx.text(
+            "Send failures, recoveries and deploys to e-mail, Slack, Teams, Discord or a webhook.", size="2"
+        ),
+        link_button(
+            "Notification channels",
+            "/settings/projects/" + ProjectDetailState.project_key + "/notifications",
+            icon="bell",
+        ),
+    )
+
+
 def delete_card() -> rx.Component:
     """Owners only; a confirmation dialog guards the delete."""
     return card_section(
@@ -217,6 +232,7 @@ def project_view() -> rx.Component:
             rx.cond(ProjectDetailState.can_update, details_form(), details_readonly()),
         ),
         members_card(),
+        rx.cond(ProjectDetailState.can_update, notifications_card()),
         rx.cond(ProjectDetailState.can_delete, delete_card()),
         spacing="5",
         width="100%",

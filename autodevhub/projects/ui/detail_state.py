@@ -59,6 +59,7 @@ class ProjectDetailState(SessionState):
     found: bool = False
     problem: str = ""
     name: str = ""
+    project_key: str = ""  # the project's id, for links to its other settings pages
     description: str = ""
     repo: str = ""
     link_note: str = ""
@@ -85,6 +86,7 @@ class ProjectDetailState(SessionState):
         self.members = [MemberRow.of(member, user) for member, user in detail.members] if detail else []
         project = detail.project if detail else None
         self.name = project.name if project else ""
+        self.project_key = str(project.id) if project else ""
         self.description = project.description if project else ""
         self.repo = (project.repo or "") if project else ""
         self.link_note = link_note(project) if project else ""
