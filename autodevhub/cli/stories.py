@@ -34,4 +34,10 @@ def story_generate(text: str, project_name: str, as_json: bool, email: str | Non
     fallback = story_json["metadata"].get("fallback")
     if fallback:
         click.echo(f"note: {fallback['message']}", err=True)
-    click.echo(json.dumps(story_json, indent=2) if as_json else story_json["gherkin_output"].rstrip("\n"))
+    if as_json:
+        click.echo(json.dumps(story_json, indent=2))
+        return
+    uncovered = (story_json["metadata"].get("score") or {}).get("uncovered") or []
+    missing = f"; not covered by any scenario: {'; '.join(uncovered)}" if uncovered else ""
+    click.echo(f"score: {round((story_json['confidence_score'] or 0) * 100)}%{missing}", err=True)
+    click.echo(story_json["gherkin_output"].rstrip("\n"))

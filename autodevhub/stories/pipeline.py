@@ -61,7 +61,8 @@ def engine_id(settings: Settings) -> str:
 
 
 def cache_key(engine: str, project_id: uuid.UUID, text: str) -> str:
-    digest = hashlib.sha256(f"{engine}\n{project_id}\n{text}".encode()).hexdigest()
+    """The draft's key: engine, scoring version (a draft keeps its score parts), project and text."""
+    digest = hashlib.sha256(f"{engine}\nscore:{scoring.VERSION}\n{project_id}\n{text}".encode()).hexdigest()
     return CACHE_PREFIX + digest
 
 

@@ -51,12 +51,15 @@ def test_generate_answers_201_with_the_story(any_world):
     )
     assert set(meta["score"]["parts"]) == {
         "parses",
+        "coverage",
         "structure",
         "negative",
+        "distinct",
         "invest",
         "clarity",
         "uniqueness",
     }
+    assert meta["score"]["uncovered"] == [] and meta["score"]["parts"]["coverage"]["score"] == 1.0
 
 
 @pytest.mark.parametrize(("length", "status"), [(9, 422), (10, 201), (10_000, 201), (10_001, 422)])
@@ -167,10 +170,12 @@ def test_status_workflow_and_unparseable_stories(any_world):
     fixed = BROKEN.replace(
         "  this line is not Gherkin\n", "    When I export it\n    Then I get a CSV file\n"
     )
-    assert (
-        client.patch(url, json={"gherkin_output": fixed, "status": "approved"}, headers=headers).status_code
-        == 200
-    )
+    approved = client.patch(url, json={"gherkin_output": fixed, "status": "approved"}, headers=headers)
+    assert approved.status_code == 200
+    assert approved.json()["metadata"]["score"]["uncovered"] == [
+        "role: acts as finance manager",
+        "values: format CSV, PDF, XLSX",
+    ]
     still_valid = client.patch(url, json={"gherkin_output": BROKEN}, headers=headers)
     assert (
         still_valid.status_code == 422 and client.get(url, headers=headers).json()["gherkin_output"] == fixed

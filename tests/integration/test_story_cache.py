@@ -13,6 +13,7 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.core.settings import get_settings
 from autodevhub.stories import pipeline, service
+from autodevhub.stories.engine import scoring
 from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
 from tests.support.story_fixtures import EXPORTS, StoryWorld, story_world_fixture  # noqa: F401 (fixture)
 
@@ -64,6 +65,15 @@ def test_the_key_holds_project_and_engine(backend, story_world, fake_anthropic, 
     assert rules["engine"] == "rules" and rules["cache"]["hit"] is False
     assert generate(story_world)["metadata"]["cache"]["hit"] is True
     assert len(fake_anthropic.requests) == 3
+
+
+def test_a_new_scoring_version_is_not_served_old_scores(story_world, monkeypatch):
+    """A cached draft carries its score parts: a changed rubric must score the story afresh."""
+    assert generate(story_world)["metadata"]["cache"]["hit"] is False
+    assert generate(story_world)["metadata"]["cache"]["hit"] is True
+    monkeypatch.setattr(scoring, "VERSION", scoring.VERSION + 1)
+    fresh = generate(story_world)["metadata"]
+    assert fresh["cache"]["hit"] is False and "coverage" in fresh["score"]["parts"]
 
 
 def test_redis_keeps_the_entry_for_an_hour(story_world, redis_url, monkeypatch):

@@ -22,6 +22,7 @@ def test_generate_prints_gherkin(run):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Feature: Book a vaccination appointment\n")
     assert "Given I am 11 years old" in result.stdout
+    assert result.stderr.strip().startswith("score: ") and "not covered" not in result.stderr
 
 
 def test_generate_json_is_the_api_story(run):

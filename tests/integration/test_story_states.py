@@ -68,12 +68,15 @@ def test_a_member_generates_saves_and_starts_afresh(world: World) -> None:
         assert "no Anthropic API key" in result.engine_text and "Feature:" in result.gherkin
         assert [p.name for p in result.parts] == [
             "parses",
+            "coverage",
             "structure",
             "negative",
+            "distinct",
             "invest",
             "clarity",
             "uniqueness",
         ]
+        assert result.uncovered == [] and "requirements covered" in result.parts[1].detail
         assert 0 < result.score <= 100 and result.parses
         assert "Checking cache…" in shown(tab) and "Writing with the rule engine…" in shown(tab)
         (story,) = stories(UserStory.feature_description == EXPORTS)

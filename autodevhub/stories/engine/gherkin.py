@@ -34,9 +34,9 @@ class ScenarioShape:
     name: str
     tags: list[str]
     types: set[str]
-    text: str
-    outline: bool
-    example_rows: int
+    steps: list[tuple[str, str]] = field(default_factory=list)  # (Given/When/Then, text), And resolved
+    cells: list[str] = field(default_factory=list)  # the Examples' header and values
+    context: list[str] = field(default_factory=list)  # the Background's step texts
 
 
 @dataclass
@@ -124,36 +124,45 @@ def check(text: str) -> ParseResult:
     return ParseResult(True, feature=feature.get("name", ""), scenarios=_shapes(feature.get("children", [])))
 
 
-def _types(steps: list[dict[str, Any]], start: set[str]) -> set[str]:
-    found, previous = set(start), None
+def _typed(steps: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """Each step as (Given/When/Then, text); And and But take the type of the step before them."""
+    found: list[tuple[str, str]] = []
+    previous = None
     for step in steps:
         kind = STEP_TYPES.get(step.get("keywordType", ""), previous if step.get("keywordType") else None)
         if kind:
-            found.add(kind)
+            found.append((kind, step.get("text", "")))
             previous = kind
     return found
 
 
-def _shapes(children: list[dict[str, Any]], inherited: set[str] | None = None) -> list[ScenarioShape]:
+def _cells(examples: list[dict[str, Any]]) -> list[str]:
+    rows = [row for e in examples for row in [e.get("tableHeader") or {}, *e.get("tableBody", [])]]
+    return [cell.get("value", "") for row in rows for cell in row.get("cells", [])]
+
+
+def _shapes(
+    children: list[dict[str, Any]], inherited: list[tuple[str, str]] | None = None
+) -> list[ScenarioShape]:
     shapes: list[ScenarioShape] = []
-    background: set[str] = set(inherited or ())
+    background: list[tuple[str, str]] = list(inherited or ())
     for child in children:
         if "background" in child:
-            background |= _types(child["background"].get("steps", []), set())
+            background += _typed(child["background"].get("steps", []))
         elif "rule" in child:
             shapes += _shapes(child["rule"].get("children", []), background)
         elif "scenario" in child:
             scenario = child["scenario"]
-            steps = scenario.get("steps", [])
+            steps = _typed(scenario.get("steps", []))
             examples = scenario.get("examples", [])
             shapes.append(
                 ScenarioShape(
                     name=scenario.get("name", ""),
                     tags=[tag["name"] for tag in scenario.get("tags", [])],
-                    types=_types(steps, background),
-                    text=" ".join([scenario.get("name", ""), *(s.get("text", "") for s in steps)]).lower(),
-                    outline=bool(examples),
-                    example_rows=sum(len(e.get("tableBody", [])) for e in examples),
+                    types={kind for kind, _ in background + steps},
+                    steps=steps,
+                    cells=_cells(examples),
+                    context=[text for _, text in background],
                 )
             )
     return shapes

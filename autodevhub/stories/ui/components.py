@@ -90,10 +90,28 @@ def _part(part: ScorePart) -> rx.Component:
     )
 
 
+def _listed(title: str, items: rx.Var[list]) -> rx.Component:
+    """A titled bullet list of plain texts, shown only when there is something to list."""
+    return rx.cond(
+        items.length() > 0,
+        rx.vstack(
+            rx.text(title, size="2", weight="bold"),
+            rx.el.ul(
+                rx.foreach(items, lambda item: rx.el.li(rx.text(item, size="2"))),
+                padding_left="1.25rem",
+                margin="0",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
 def score_card(
-    score: rx.Var[int], tone: rx.Var[str], parts: rx.Var[list], hints: rx.Var[list]
+    score: rx.Var[int], tone: rx.Var[str], parts: rx.Var[list], hints: rx.Var[list], uncovered: rx.Var[list]
 ) -> rx.Component:
-    """The total as a percentage, each named part with what it checks and what it found, then the hints."""
+    """The total as a percentage, each named part with what it checks and what it found, the description's
+    requirements no scenario covers, then the hints."""
     return card_section(
         "Quality score",
         rx.hstack(
@@ -104,19 +122,8 @@ def score_card(
             wrap="wrap",
         ),
         rx.vstack(rx.foreach(parts, _part), spacing="4", width="100%"),
-        rx.cond(
-            hints.length() > 0,
-            rx.vstack(
-                rx.text("How to improve it", size="2", weight="bold"),
-                rx.el.ul(
-                    rx.foreach(hints, lambda hint: rx.el.li(rx.text(hint, size="2"))),
-                    padding_left="1.25rem",
-                    margin="0",
-                ),
-                spacing="2",
-                width="100%",
-            ),
-        ),
+        _listed("Not covered by any scenario", uncovered),
+        _listed("How to improve it", hints),
     )
 
 

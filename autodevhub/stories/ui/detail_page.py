@@ -179,7 +179,7 @@ def story_view() -> rx.Component:
     )
     side = rx.vstack(
         workflow_card(),
-        score_card(story.score, story.tone, story.parts, story.hints),
+        score_card(story.score, story.tone, story.parts, story.hints, story.uncovered),
         card_section("Similar stories", similar_list(story.similar, "No similar story in this project.")),
         card_section(
             "History",

@@ -238,7 +238,7 @@ def result_panel() -> rx.Component:
         result_actions(),
     )
     side = rx.vstack(
-        score_card(result.score, result.tone, result.parts, result.hints),
+        score_card(result.score, result.tone, result.parts, result.hints, result.uncovered),
         card_section(
             "Similar stories",
             similar_list(result.similar, "No similar story in this project: this one is new."),

@@ -21,8 +21,16 @@ STATUS_LABELS = {
 SORTS = {"newest": "-created_at", "oldest": "created_at", "score": "-confidence", "status": "status"}
 PARTS = {
     "parses": ("Valid Gherkin", "The official Gherkin parser accepts the text."),
-    "structure": ("Given / When / Then", "Every scenario sets the scene, acts, and checks an outcome."),
+    "coverage": (
+        "Coverage",
+        "Every limit, list of values, condition, rule and role the description states has a scenario.",
+    ),
+    "structure": (
+        "Given / When / Then",
+        "Every scenario sets the scene, acts, and checks a concrete outcome.",
+    ),
     "negative": ("Negative path", "At least one scenario covers invalid input or a refused action."),
+    "distinct": ("Distinct scenarios", "No scenario repeats another in other words."),
     "invest": ("INVEST", "Independent, negotiable, valuable, estimable, small and testable."),
     "clarity": ("Clarity", "No vague words such as fast, easy or user-friendly."),
     "uniqueness": ("Uniqueness", "Not a near-duplicate of another story in this project."),
@@ -210,6 +218,7 @@ class StorySummary:
     tone: str = "gray"
     parts: list[ScorePart] = dataclasses.field(default_factory=list)
     hints: list[str] = dataclasses.field(default_factory=list)
+    uncovered: list[str] = dataclasses.field(default_factory=list)
     engine: str = ""
     engine_text: str = ""
     engine_failed: bool = False
@@ -236,6 +245,7 @@ def summary(story: UserStory, project: str) -> StorySummary:
         tone=tone(story.confidence_score),
         parts=score_parts(metadata),
         hints=[str(hint) for hint in (metadata.get("score") or {}).get("hints") or []],
+        uncovered=[str(label) for label in (metadata.get("score") or {}).get("uncovered") or []],
         engine=engine,
         engine_text=engine_text,
         engine_failed=failed,
