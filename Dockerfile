@@ -19,7 +19,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false \
     AUTODEVHUB_DATA_DIR=/data AUTODEVHUB_PORT=3000 \
     PYTHONUNBUFFERED=1
-RUN apt-get update && apt-get install -y --no-install-recommends curl \
+RUN apt-get update && apt-get install -y --no-install-recommends curl postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 autodevhub \
     && mkdir /data && chown autodevhub /data

@@ -5,6 +5,7 @@ The app, `autodevhub worker` and the CLI call `register()` once before they run 
 
 import functools
 
+from autodevhub.backups import startup as backups
 from autodevhub.documentation import startup as documentation
 from autodevhub.notifications import startup as notifications
 from autodevhub.workflows import startup as workflows
@@ -16,3 +17,4 @@ def register() -> None:
     workflows.register()
     notifications.register()
     documentation.register()
+    backups.register()

@@ -7,8 +7,19 @@ commands when imported, so importing this package registers them all. The module
 
 from __future__ import annotations
 
-from autodevhub.cli import db, docs, notify, projects, stories, users, workflows
+from autodevhub.cli import backup, db, docs, notify, projects, stories, users, workflows
 from autodevhub.cli.app import main
 from autodevhub.cli.common import alembic_config  # imported from here by tests/ and bench/
 
-__all__ = ["alembic_config", "db", "docs", "main", "notify", "projects", "stories", "users", "workflows"]
+__all__ = [
+    "alembic_config",
+    "backup",
+    "db",
+    "docs",
+    "main",
+    "notify",
+    "projects",
+    "stories",
+    "users",
+    "workflows",
+]

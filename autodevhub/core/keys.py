@@ -13,6 +13,7 @@ from autodevhub.core.settings import get_settings
 KEY_BYTES = 32
 JWT_SIGNING = "jwt-signing"
 OAUTH_SESSION = "oauth-session-cookie"
+BACKUP_ENCRYPTION = "backup-encryption"
 
 
 def derive_key(purpose: str) -> bytes:
