@@ -9,6 +9,7 @@ from autodevhub.auth.permissions import Permission, can
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
+from autodevhub.core.jobs import local_runner
 from autodevhub.documentation.service import generate_from_directory
 from autodevhub.models import AuditLog, ProjectMember, ProjectRole, UserRole
 from autodevhub.notifications import service as notifications
@@ -67,6 +68,9 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/stories/{story_id}/feature"): READERS,
     ("GET", "/api/projects/{project_id}/overview"): READERS,
     ("GET", "/api/projects/{project_id}/docs"): READERS,
+    ("POST", "/api/projects/{project_id}/docs/generate"): READERS - {"project-viewer", "global-viewer-owner"},
+    ("GET", "/api/projects/{project_id}/docs/generate"): READERS,
+    ("GET", "/api/projects/{project_id}/docs/zip"): READERS,
     ("GET", "/api/docs/{doc_id}"): READERS,
     ("GET", "/api/docs/{doc_id}/versions"): READERS,
     ("GET", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
@@ -112,6 +116,8 @@ def test_matrix_agrees_with_the_permission_table():
     )
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.STORY_DELETE, p)} == WRITERS_MAINTAIN
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_READ, p)} == READERS
+    docs_writers = {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_WRITE, p)}
+    assert docs_writers == story_writers == ROUTES[("POST", "/api/projects/{project_id}/docs/generate")]
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.NOTIFY_MANAGE, p)} == WRITERS_MAINTAIN
 
 
@@ -217,8 +223,13 @@ def test_route_for_caller(request, world, method, template, caller, tmp_path):
         make_user("newcomer@example.com")
     if any(part in template for part in GITHUB_ROUTES):
         world.update(link_world(world["project"].id, request.getfixturevalue("github_world")))
+    generates = (method, template) == ("POST", "/api/projects/{project_id}/docs/generate")
+    if generates:
+        doc_for(world, tmp_path)  # the local source a generation refreshes from
     client = api_client()
     response = request_for(client, world, caller, method, template, tmp_path)
+    if generates:
+        assert local_runner().wait_idle(30)
     if caller is None or (method, template) == ("POST", "/auth/logout"):
         expected = 401
     elif caller in ROUTES[(method, template)]:
@@ -227,10 +238,10 @@ def test_route_for_caller(request, world, method, template, caller, tmp_path):
         expected = 403
     got = 200 if 200 <= response.status_code < 300 else response.status_code
     assert got == expected, response.text
-    plain = template.endswith("/feature") and got == 200  # the .feature export is text/plain
-    assert response.headers["content-type"].startswith("text/plain" if plain else "application/json") or (
-        response.status_code == 204
-    )
+    # The .feature export is text/plain, the docs tree a zip; everything else (refusals too) JSON.
+    kind = {"/feature": "text/plain", "/zip": "application/zip"}.get(template[template.rfind("/") :])
+    expected_type = kind if kind and got == 200 else "application/json"
+    assert response.headers["content-type"].startswith(expected_type) or response.status_code == 204
 
 
 GITHUB_WRITES = {
