@@ -16,7 +16,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlmodel import Session, select
 
-from autodevhub.core.db import get_engine
+from autodevhub.core.db import end_transaction, get_engine
 from autodevhub.documentation import freshness
 from autodevhub.models import Documentation, Project
 
@@ -34,7 +34,7 @@ def measure(session: Session) -> list[tuple[str, str, float]]:
     pages: dict[tuple[str, str], list[tuple[str, Any]]] = defaultdict(list)
     for project_id, name, page_id, info in session.exec(query):
         pages[(str(project_id), name)].append((str(page_id), info))
-    session.rollback()  # hashing reads files: no transaction stays open meanwhile
+    end_transaction(session)  # hashing reads files: no transaction stays open meanwhile
     figures = []
     for (project_id, name), rows in sorted(pages.items(), key=lambda item: item[0][1]):
         percent = freshness.check(rows)[1]["percent"]

@@ -248,6 +248,8 @@ class World:
     cookies: dict[str, str]
     # A workflow and its failed and running runs, for tests that link the project to a (fake) GitHub.
     workflow_ids: tuple[str, ...] = ()
+    # Generated docs pages (the project's, then the hidden project's), for tests that generate them.
+    doc_ids: tuple[str, ...] = ()
 
     @property
     def user_ids(self) -> list[str]:
@@ -264,6 +266,7 @@ class World:
             self.story_id,
             self.hidden_story_id,
             *self.workflow_ids,
+            *self.doc_ids,
         ]
 
 
@@ -280,6 +283,7 @@ SECRETS = {
     "owner_token": "owner-ci-token",
     "story": "Flight controllers abort the lunar descent when the fuel margin drops below sixty seconds",
     "hidden_story": "Skunkworks engineers reconcile the classified quantum ledger before every audit",
+    "hidden_doc": "Decrypts the skunkworks telemetry with the orbital master key",
 }
 
 

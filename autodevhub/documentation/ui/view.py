@@ -1,0 +1,153 @@
+"""What the Docs page shows, read through the docs services (each checks the caller's project role).
+
+No reflex here: the page state runs these in a worker thread, since freshness hashes source files.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlmodel import Session
+
+from autodevhub.auth.guard import project_role
+from autodevhub.auth.permissions import Permission, can
+from autodevhub.core.db import end_transaction
+from autodevhub.core.errors import NotFound
+from autodevhub.core.identity import Identity
+from autodevhub.documentation import freshness, runs, service
+from autodevhub.documentation.engine.markdown import BEGIN, END
+from autodevhub.projects import service as projects
+from autodevhub.ui.rows import ProjectOption, when
+
+MAX_PROJECTS = 100
+VERSIONS_SHOWN = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class PageRow:
+    """A page in the tree: its kind, path and whether its sources moved since it was generated."""
+
+    id: str
+    title: str
+    doc_type: str
+    path: str
+    fresh: bool
+    note: str
+
+
+@dataclasses.dataclass(frozen=True)
+class VersionRow:
+    """An earlier version of a page, as the history lists it."""
+
+    version: int
+    title: str
+    generated: str
+    engine: str
+
+
+@dataclasses.dataclass
+class Snapshot:
+    """The project list and, for the chosen project, one page of its tree, freshness and last run."""
+
+    projects: list[ProjectOption]
+    project: ProjectOption | None = None
+    can_write: bool = False
+    pages: list[PageRow] = dataclasses.field(default_factory=list)
+    total: int = 0
+    freshness: dict[str, Any] = dataclasses.field(default_factory=dict)
+    run: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class PageView:
+    """One page: its Markdown (untrusted: rendered without raw HTML), freshness and earlier versions."""
+
+    id: str
+    project_id: str
+    title: str
+    path: str
+    content: str
+    version: int
+    generated: str
+    stale: list[str]
+    versions: list[VersionRow]
+    versions_total: int
+
+
+def readable(content: str) -> str:
+    """A page's Markdown as the page shows it: without the lines marking where generated text sits."""
+    return "\n".join(line for line in content.splitlines() if line.strip() not in (BEGIN, END))
+
+
+def stale_note(stale: list[str]) -> str:
+    """'Fresh', or how many of the page's sources changed since it was generated."""
+    if not stale:
+        return "Fresh"
+    return "1 source changed" if len(stale) == 1 else f"{len(stale)} sources changed"
+
+
+def page_row(item: dict[str, Any]) -> PageRow:
+    stale = item["stale_sources"]
+    path = item["file_path"] or ""
+    return PageRow(item["id"], item["title"], item["doc_type"], path, not stale, stale_note(stale))
+
+
+def tree_page(
+    session: Session, identity: Identity | None, project_id: str, page: int, size: int
+) -> tuple[list[PageRow], int, dict[str, Any]]:
+    """One page of the project's tree (overview first), its total and the project's freshness."""
+    items, total, fresh = service.list_docs(
+        session, identity, project_id, limit=size, offset=max(page, 0) * size
+    )
+    return [page_row(item) for item in items], total, fresh
+
+
+def collect(session: Session, identity: Identity, project_id: str, page: int, size: int) -> Snapshot:
+    """The readable projects and, for the chosen one (the first by default), everything the page lists."""
+    found, _ = projects.visible_projects(session, identity, limit=MAX_PROJECTS)
+    options = [ProjectOption(str(p.id), p.name) for p in found]
+    if not (project_id or options):
+        return Snapshot(projects=options)
+    project = projects.get_project(session, identity, project_id or options[0].id)
+    chosen = ProjectOption(str(project.id), project.name)
+    if chosen not in options:
+        options.append(chosen)
+    writer = can(identity.role, Permission.DOCS_WRITE, project_role(session, identity.id, project.id))
+    run = runs.run_status(session, identity, project.id)
+    pages, total, fresh = tree_page(session, identity, chosen.id, page, size)
+    if not pages and page:  # fewer pages than before: back to the first
+        pages, total, fresh = tree_page(session, identity, chosen.id, 0, size)
+    return Snapshot(options, chosen, writer, pages, total, fresh, run)
+
+
+def page_view(session: Session, identity: Identity, doc_id: str, project_id: str) -> PageView:
+    """A page of the shown project with its freshness and latest earlier versions."""
+    row = service.get_doc(session, identity, doc_id)
+    if str(row.project_id) != project_id:
+        raise NotFound("Page not found.")
+    info = dict(row.version_info)
+    page = PageView(
+        id=str(row.id),
+        project_id=project_id,
+        title=row.title,
+        path=row.file_path or "",
+        content=readable(row.content),
+        version=int(info.get("version", 1)),
+        generated=when(info.get("generated_at"), never="unknown"),
+        stale=[],
+        versions=[],
+        versions_total=0,
+    )
+    earlier, page.versions_total = service.list_versions(session, identity, row.id, limit=VERSIONS_SHOWN)
+    page.versions = [
+        VersionRow(v.version, v.title, when(v.version_info.get("generated_at"), "unknown"), _engine(v))
+        for v in earlier
+    ]
+    end_transaction(session)  # hashing reads files: no transaction stays open meanwhile
+    page.stale = freshness.check([(page.id, info)])[0][page.id]
+    return page
+
+
+def _engine(version: Any) -> str:
+    return str(version.version_info.get("engine") or "rules")
