@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from autodevhub.models import UserStory, utcnow
-from autodevhub.stories.engine import scoring
+from autodevhub.stories.engine import requirements, scoring
 from autodevhub.stories.engine.gherkin import check, render
 from autodevhub.stories.engine.normalize import normalize_description
 from autodevhub.stories.engine.rules.engine import generate
@@ -27,6 +27,11 @@ def score(description: str, gherkin: str) -> dict:
     """The score a story gets in a project with no other story."""
     parts, hints = scoring.static_parts(description, gherkin, check(gherkin))
     return scoring.combine(parts, hints, [])
+
+
+def one_scenario(when: str) -> str:
+    """A story of one scenario around the When step `when`."""
+    return f"Feature: F\n  Scenario: S\n    Given I am signed in\n    {when}\n    Then it is recorded\n"
 
 
 def points(result: dict) -> float:
@@ -113,3 +118,29 @@ def test_the_story_page_shows_the_uncovered_requirements_as_text():
     coverage = next(part for part in shown.parts if part.name == "coverage")
     assert coverage.percent == 10 and "not covered: limit: Exports limited to 10,000 rows" in coverage.detail
     assert shown.score == round(result["total"] * 100) < GOOD
+
+
+@pytest.mark.parametrize(
+    ("step", "covers"),
+    [
+        ("When I upload a photo of 5 MB", True),
+        ("When I upload a photo of 6.5 MB", True),  # another author's value near the limit, in its unit
+        ("When I upload a photo of 50 MB", False),  # far from the limit: it does not test the boundary
+        ("When I upload a photo of 5 photos", False),  # the number, but not the limit's unit
+        ("When I upload a photo up to 5 MB", False),  # restating the limit tests nothing
+    ],
+)
+def test_a_limit_is_covered_by_a_value_at_or_near_it(step, covers):
+    description = "Users can upload a profile photo. Files up to 5 MB are accepted."
+    (requirement,) = requirements.requirements(description)
+    found = requirements.uncovered([requirement], check(one_scenario(step)).scenarios)
+    assert found == ([] if covers else [requirement.label])
+
+
+@pytest.mark.parametrize(("hours", "covers"), [("24 hours", True), ("30 hours", True), ("12 hours", False)])
+def test_a_value_inside_a_range_does_not_test_its_ends(hours, covers):
+    description = "As a traveller I want to check in online between 24 hours and 1 hour before departure."
+    gherkin = one_scenario(f"When I check in online {hours} before departure")
+    limits = [r for r in requirements.requirements(description) if r.kind == "limit"]
+    assert len(limits) == 1
+    assert requirements.uncovered(limits, check(gherkin).scenarios) == ([] if covers else [limits[0].label])

@@ -3,8 +3,8 @@
 A requirement is a stated limit (a range, a maximum, an expiry), a list of values (formats, roles,
 statuses), a condition ('if ..., ...'), a rule ('X cannot be Y', 'X is required') or the acting role. A
 scenario covers it when its name, steps, Examples and Background mention it: a limit by one of its
-boundary values next to what it limits (restating the limit tests nothing), a list by every value, a
-condition or a rule by most of its words.
+boundary values, or an amount in its unit near it (half to twice), next to what it limits (restating the
+limit tests nothing); a list by every value; a condition or a rule by most of its words.
 """
 
 from __future__ import annotations
@@ -17,9 +17,11 @@ from autodevhub.stories.engine.gherkin import ScenarioShape
 from autodevhub.stories.engine.rules.analysis import Analysis, analyse
 from autodevhub.stories.engine.rules.bounds import WORD_NUMBERS, Bound
 from autodevhub.stories.engine.rules.clauses import ValueList
-from autodevhub.stories.engine.rules.nlp import content_tokens, number_value
+from autodevhub.stories.engine.rules.nlp import content_tokens, number_value, singular
 
 NUMBER = re.compile(r"\b\d{1,2}:\d{2}\b|\d[\d,]*(?:\.\d+)?")
+AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*([a-z%€$]+)")
+NEAR = (0.5, 2.0)  # an amount in the limit's unit from half to twice a boundary value tests it
 REPEAT_WORDS = frozenset({"once", "twice", "again", "already"})
 WORD_SHARE = 0.6  # a condition or a rule is covered when one scenario holds this share of its words
 ANONYMOUS_ACTORS = frozenset({"", "user", "users"})
@@ -38,6 +40,14 @@ class Evidence:
         text = self.text.replace(besides.lower(), " ") if besides else self.text
         found = {_number(value) for value in NUMBER.findall(text)}
         return found | {str(WORD_NUMBERS[w]) for w in re.findall(r"[a-z]+", text) if w in WORD_NUMBERS}
+
+    def amounts(self, unit: str, besides: str = "") -> set[float]:
+        """The numbers it names in `unit` ('6.5 MB', '10 mb' for 'MB'), outside every `besides`."""
+        text = self.text.replace(besides.lower(), " ") if besides else self.text
+        found = (
+            number_value(n) for n, word in AMOUNT.findall(text) if singular(word) == singular(unit.lower())
+        )
+        return {value for value in found if value is not None}
 
 
 @dataclass(frozen=True)
@@ -68,14 +78,33 @@ def evidence(shape: ScenarioShape) -> Evidence:
     return Evidence(" ".join(text.lower().split()), frozenset(content_tokens(text)))
 
 
+def _near(bound: Bound) -> Callable[[float], bool]:
+    """Whether an amount tests the limit: between half and twice a boundary value, outside a range."""
+    values = sorted(
+        v for v in (number_value(text) for text in bound.values if ":" not in text) if v is not None
+    )
+    if not values:
+        return lambda _amount: False
+    low, high = values[0], values[-1]
+    if bound.kind == "range":
+        return lambda amount: NEAR[0] * low <= amount < low or high < amount <= NEAR[1] * high
+    return lambda amount: any(NEAR[0] * value <= amount <= NEAR[1] * value for value in values)
+
+
 def _limit(bound: Bound) -> Requirement:
     values = {_number(v) for v in [*bound.values, *bound.inside, *bound.outside] if NUMBER.fullmatch(v)}
     anchor = frozenset(content_tokens(f"{bound.subject} {bound.unit}")) - set(values)
     repeat = frozenset(content_tokens(" ".join(REPEAT_WORDS))) if bound.kind == "once" else frozenset()
+    unit = (bound.unit.split() or [""])[0]
+    near = _near(bound)
+
+    def tests(s: Evidence) -> bool:
+        return any(near(amount) for amount in (s.amounts(unit, bound.span) if unit else ()))
 
     def covered(scenarios: list[Evidence]) -> bool:
         return any(
-            (s.numbers(bound.span) & values or s.tokens & repeat) and (not anchor or s.tokens & anchor)
+            (s.numbers(bound.span) & values or s.tokens & repeat or tests(s))
+            and (not anchor or s.tokens & anchor)
             for s in scenarios
         )
 

@@ -16,7 +16,7 @@ from autodevhub.stories.engine import requirements, scenario_checks
 from autodevhub.stories.engine.gherkin import ParseResult
 from autodevhub.stories.engine.similarity import DUPLICATE, Similar
 
-VERSION = 2  # part of the story cache key: a draft scored by an older rubric is not served
+VERSION = 3  # part of the story cache key: a draft scored by an older rubric is not served
 WEIGHTS = {
     "parses": 0.05,
     "coverage": 0.20,
