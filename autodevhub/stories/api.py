@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from autodevhub.models import StoryStatus
 from autodevhub.stories import queries, service
 from autodevhub.stories.service import StoryGenerate
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, in_worker
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 
@@ -39,8 +39,8 @@ def _public(story) -> StoryPublic:
 
 
 @router.post("/generate", response_model=StoryPublic, status_code=201)
-def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSession) -> StoryPublic:
-    return _public(service.generate_story(session, actor, body))
+async def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSession) -> StoryPublic:
+    return await in_worker(session, lambda: _public(service.generate_story(session, actor, body)))
 
 
 @router.get("", response_model=StoryList)
@@ -61,8 +61,8 @@ def list_stories(
 
 
 @router.get("/{story_id}", response_model=StoryPublic)
-def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> StoryPublic:
-    return _public(queries.get_story(session, identity, story_id))
+async def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> StoryPublic:
+    return await in_worker(session, lambda: _public(queries.get_story(session, identity, story_id)))
 
 
 @router.patch("/{story_id}", response_model=StoryPublic)

@@ -47,9 +47,11 @@ def find_similar(
     matched = base.where(or_(*(lowered.contains(word, autoescape=True) for word in keywords)))
     for row in session.exec(matched.order_by(newest).limit(MATCHED)).all():
         rows.setdefault(row[0], row)
-    found = []
+    found, scores = [], {}  # a text generated again has many stories with the same description
     for story_id, description, status in rows.values():
-        score = similarity(text, description)
+        score = scores.get(description)
+        if score is None:
+            score = scores[description] = similarity(text, description)
         if score >= threshold:
             found.append(Similar(story_id, score, description[:200], str(status)))
     return sorted(found, key=lambda s: s.similarity, reverse=True)[:limit]

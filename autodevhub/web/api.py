@@ -20,6 +20,7 @@ from autodevhub.stories import api as stories_api
 from autodevhub.web import health, metrics
 from autodevhub.web.body_limit import BodyLimit
 from autodevhub.web.deps import ERROR_RESPONSES, install_error_handlers
+from autodevhub.web.scoped import OnlyUnder
 from autodevhub.workflows import api as workflows_api
 
 
@@ -51,7 +52,9 @@ def create_api() -> FastAPI:
     api.add_middleware(BodyLimit, exempt=frozenset({"/api/webhooks/github"}))  # the webhook caps its own
     settings = get_settings()
     api.add_middleware(
-        SessionMiddleware,  # only the OAuth state, PKCE verifier and `next`, between redirect and callback
+        OnlyUnder,  # only the sign-in routes read its cookie: every other request skips it
+        middleware=SessionMiddleware,  # the OAuth state, PKCE verifier, `next` and a pending GitHub link
+        prefix="/auth/",
         secret_key=derive_key(OAUTH_SESSION).hex(),  # its own key, not the raw secret
         session_cookie=OAUTH_COOKIE,
         max_age=OAUTH_COOKIE_MAX_AGE,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,29 +11,58 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from autodevhub.auth.api_tokens import identity_for_api_token
 from autodevhub.auth.sessions import identity_for_access_token
-from autodevhub.core.db import session_scope
+from autodevhub.core.db import end_transaction, get_engine
 from autodevhub.core.errors import CONFLICT, NotAuthenticated, RateLimited, ServiceError
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
 
+T = TypeVar("T")
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000_000  # far past any list, far below the 64-bit integers the databases take
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
 
 
-def db_session() -> Iterator[Session]:
+async def db_session() -> AsyncIterator[Session]:
     """One transaction per request: committed when the route returns (before the response is sent, so a
-    client reads its own writes and a late conflict is a 409), rolled back on error."""
-    with session_scope() as session:
+    client reads its own writes and a late conflict is a 409), rolled back on error.
+
+    A session touches the database only once used, so it is opened here on the event loop; the commit or
+    rollback (database I/O) runs in a worker thread, and only when a transaction was begun. Each thread
+    hop costs as much as a small query under load.
+    """
+    session = Session(get_engine())
+    try:
         yield session
+        if session.in_transaction():
+            await run_in_threadpool(session.commit)
+    except BaseException:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        raise
+    finally:
+        session.close()  # the commit or rollback gave the connection back: no I/O left here
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+async def in_worker(session: Session, work: Callable[[], T]) -> T:
+    """`work()` (a route's service call, its answer built) and the commit in one worker thread. A sync
+    route costs three hops (the route, the check of its answer, the commit); an async one calling this,
+    one. `work` returns plain data: loaded rows expire at the commit."""
+
+    def run() -> T:
+        result = work()
+        end_transaction(session)
+        return result
+
+    return await run_in_threadpool(run)
 
 
 def client_ip(request: Request) -> str:
@@ -55,13 +84,20 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def current_identity(request: Request, session: DbSession) -> Identity:
-    """The caller of an API route: a personal API token or a JWT access token, rate limited per token."""
+async def current_identity(request: Request, session: DbSession) -> Identity:
+    """The caller of an API route: a personal API token or a JWT access token, rate limited per token
+    (looked up in one worker thread: a sync dependency would cost a hop of its own)."""
     token = bearer_token(request)
+    return await run_in_threadpool(identity_from_token, request, session, token)
+
+
+def identity_from_token(request: Request, session: Session, token: str) -> Identity:
+    """The caller the bearer token names (401 when none), counted against the API rate limit."""
     found = identity_for_api_token(session, token)
     identity = found[0] if found else identity_for_access_token(session, token)
     if identity is None:
         raise NotAuthenticated("Invalid, expired or revoked token.")
+    request.state.user_id = str(identity.id)  # for the request log line (core.logs.USER_ID)
     limit_key = str(found[1]) if found else str(identity.session_id)
     decision = get_limiter().hit(get_settings().rate_limit_api, "api", limit_key)
     if not decision.allowed:
@@ -77,12 +113,17 @@ def request_actor(request: Request) -> Actor:
     return Actor.of(None, client_ip(request), request.headers.get("user-agent"))
 
 
-def current_actor(request: Request, identity: CurrentIdentity) -> Actor:
+async def current_actor(request: Request, identity: CurrentIdentity) -> Actor:
     """The signed-in caller with the address and user agent of this request, for the audit log."""
     return request_actor(request).acting_for(identity)
 
 
-RequestActor = Annotated[Actor, Depends(request_actor)]
+async def anonymous_actor(request: Request) -> Actor:
+    """`request_actor` as a dependency (async: no thread hop for a few header reads)."""
+    return request_actor(request)
+
+
+RequestActor = Annotated[Actor, Depends(anonymous_actor)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 
 

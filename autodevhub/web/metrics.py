@@ -11,7 +11,7 @@ from autodevhub.core.errors import Forbidden
 from autodevhub.core.observability import metrics_response
 from autodevhub.core.settings import get_settings
 from autodevhub.models import UserRole
-from autodevhub.web.deps import DbSession, bearer_token, current_identity
+from autodevhub.web.deps import DbSession, bearer_token, identity_from_token
 
 router = APIRouter()
 ADMINS_ONLY = "Only the scrape token (AUTODEVHUB_METRICS_TOKEN) or an admin's token may read /metrics."
@@ -27,7 +27,7 @@ def scrape_token_matches(request: Request) -> bool:
 def metrics(request: Request, session: DbSession) -> Response:
     """Every metric, project names and ids included: never public."""
     if not scrape_token_matches(request):
-        bearer_token(request)  # 401 with WWW-Authenticate when no token at all
-        if current_identity(request, session).role is not UserRole.admin:
+        token = bearer_token(request)  # 401 with WWW-Authenticate when no token at all
+        if identity_from_token(request, session, token).role is not UserRole.admin:
             raise Forbidden(ADMINS_ONLY)
     return metrics_response()
