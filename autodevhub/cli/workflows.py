@@ -43,7 +43,9 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException("autodevhub worker needs REDIS_URL; without it the app runs jobs itself.")
     from autodevhub import features
     from autodevhub.core.jobs.arq import create_worker
+    from autodevhub.core.logs import configure_logging
 
+    configure_logging(get_settings())
     features.register()
     create_worker(burst=burst).run()
 

@@ -42,6 +42,13 @@ class LogLevel(enum.StrEnum):
     error = "error"
 
 
+class LogFormat(enum.StrEnum):
+    """text: Python's default logging; json: one JSON object a line, one line per HTTP request."""
+
+    text = "text"
+    json = "json"
+
+
 class Settings(BaseSettings):
     """Runtime configuration; unset variables fall back to embedded defaults."""
 
@@ -49,6 +56,7 @@ class Settings(BaseSettings):
 
     env: Environment = Field(Environment.production, validation_alias="AUTODEVHUB_ENV")
     log_level: LogLevel = Field(LogLevel.info, validation_alias="AUTODEVHUB_LOG_LEVEL")
+    log_format: LogFormat = Field(LogFormat.text, validation_alias="AUTODEVHUB_LOG_FORMAT")
     port: int = Field(3000, ge=1, le=65535, validation_alias="AUTODEVHUB_PORT")
     data_dir: Path = Field(Path("data"), validation_alias="AUTODEVHUB_DATA_DIR")
     public_url: str = Field("", validation_alias="AUTODEVHUB_PUBLIC_URL")

@@ -10,8 +10,9 @@ from autodevhub.auth import api as auth_api
 from autodevhub.auth import github_api
 from autodevhub.auth.github_api import OAUTH_COOKIE, OAUTH_COOKIE_MAX_AGE
 from autodevhub.core.keys import OAUTH_SESSION, derive_key
+from autodevhub.core.logs import RequestLogMiddleware, configure_logging
 from autodevhub.core.observability import MetricsMiddleware
-from autodevhub.core.settings import get_settings
+from autodevhub.core.settings import LogFormat, get_settings
 from autodevhub.dashboard import api as dashboard_api
 from autodevhub.documentation import api as docs_api
 from autodevhub.notifications import api as notifications_api
@@ -61,4 +62,7 @@ def create_api() -> FastAPI:
         same_site="lax",
         https_only=settings.base_url.startswith("https://"),
     )
+    configure_logging(settings)
+    if settings.log_format is LogFormat.json:
+        api.add_middleware(RequestLogMiddleware)  # outermost: one line for every request, whoever answers
     return api
