@@ -80,6 +80,8 @@ def test_a_member_refreshes_the_docs_and_reads_an_xss_docstring_as_text(new_cont
     expect(page.get_by_role("heading", level=2, name="Overview")).to_be_visible()
     expect(content).to_contain_text("flowchart LR")  # the import graph, shown as Mermaid code
     expect(content).not_to_contain_text("autodevhub:begin")
+    page.get_by_role("button", name="Changes since").click()  # version 1 had no import graph
+    expect(page.locator("#docs-diff")).to_contain_text('+  n0["cart"]')
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "docs-page-desktop.png", full_page=True, animations="disabled")
 

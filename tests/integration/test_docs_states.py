@@ -80,6 +80,15 @@ def test_a_changed_source_shows_stale_and_refresh_keeps_the_old_version(world) -
         page = tab.state(DocsState)
         assert page.doc_version == 2 and page.versions_total == 1 and page.versions[0].version == 1
         assert "tax: int = 0" in page.doc_content
+        for garbage in ("x", 99, None, True, [1]):  # ("1" is coerced to 1 by Reflex: a real choice)
+            tab.send(DocsState.show_diff, version=garbage)
+            assert tab.state(DocsState).diff == ""
+        tab.send(DocsState.show_diff, version=1)
+        page = tab.state(DocsState)
+        assert page.diff_version == 1 and page.diff.startswith("--- version 1\n+++ version 2")
+        assert "+### `def total(n: int, tax: int = 0) -> int`" in page.diff.splitlines()
+        tab.send(DocsState.show_diff, version=0)
+        assert tab.state(DocsState).diff == ""
 
 
 def test_viewers_do_not_generate_and_other_projects_pages_stay_hidden(world, tmp_path) -> None:

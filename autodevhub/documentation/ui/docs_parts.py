@@ -69,14 +69,16 @@ def tree() -> rx.Component:
 
 def version_item(version: VersionRow) -> rx.Component:
     return rx.el.li(
-        rx.text(
-            "Version ",
-            version.version,
-            " · ",
-            version.generated,
-            " · ",
-            version.engine,
-            size="2",
+        rx.hstack(
+            rx.text("Version ", version.version, " · ", version.generated, " · ", version.engine, size="2"),
+            rx.button(
+                rx.cond(S.diff_version == version.version, "Hide changes", "Changes since"),
+                on_click=S.show_diff(rx.cond(S.diff_version == version.version, 0, version.version)),
+                variant="ghost",
+                size="1",
+            ),
+            align="center",
+            spacing="3",
         ),
     )
 
@@ -89,6 +91,10 @@ def history() -> rx.Component:
             S.versions_total > 0,
             rx.el.ul(rx.foreach(S.versions, version_item), margin="0", padding_left="1.25rem"),
             rx.text("No earlier version: this is the first.", size="2", color_scheme="gray"),
+        ),
+        rx.cond(
+            S.diff != "",
+            rx.code_block(S.diff, language="diff", wrap_long_lines=True, width="100%", id="docs-diff"),
         ),
         spacing="2",
         width="100%",

@@ -66,6 +66,8 @@ class DocsState(LivePage, PagedState, SessionState):
     doc_stale: list[str] = []
     versions: list[view.VersionRow] = []
     versions_total: int = 0
+    diff_version: int = 0
+    diff: str = ""
     generating: bool = False
     progress: str = ""
     _pending: tuple[str, int] = ("", 0)  # the newest load asked for (project, tree page): only it is shown
@@ -91,6 +93,7 @@ class DocsState(LivePage, PagedState, SessionState):
     def _close_page(self) -> None:
         self.doc_id = self.doc_title = self.doc_path = self.doc_content = self.doc_generated = ""
         self.doc_version, self.doc_stale, self.versions, self.versions_total = 0, [], [], 0
+        self.diff_version, self.diff = 0, ""
 
     async def _load(self, page: int = 0, quiet: bool = False, project_id: str | None = None) -> None:
         """Show the tree for `project_id` (or the shown project); a refusal keeps what was shown."""
@@ -157,7 +160,7 @@ class DocsState(LivePage, PagedState, SessionState):
                 return
             if page.project_id != self.project_id:
                 return  # another project was chosen meanwhile
-            self.error = ""
+            self.error, self.diff_version, self.diff = "", 0, ""
             self.doc_id, self.doc_title, self.doc_path = page.id, page.title, page.path
             self.doc_content, self.doc_version, self.doc_generated = (
                 page.content,
@@ -175,6 +178,24 @@ class DocsState(LivePage, PagedState, SessionState):
         """Show one page of the shown project with its freshness and history."""
         if _an_id(doc_id):
             await self._open(doc_id)
+
+    @rx.event(background=True)
+    async def show_diff(self, version: int):
+        """The open page's changes since one of its listed earlier versions (0 closes the diff)."""
+        async with self:
+            listed = {row.version for row in self.versions}
+            doc_id = self.doc_id
+            if type(version) is not int or version not in listed:  # 0 (never listed) closes it
+                self.diff_version, self.diff = 0, ""
+                return
+        diff, error = await self._read(
+            lambda session, identity: view.version_diff(session, identity, doc_id, version)
+        )
+        async with self:
+            if self.doc_id != doc_id:
+                return
+            self.error = error
+            self.diff_version, self.diff = (version, diff) if diff is not None else (0, "")
 
     @rx.event(background=True)
     async def generate(self):

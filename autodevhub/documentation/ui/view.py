@@ -6,9 +6,10 @@ No reflex here: the page state runs these in a worker thread, since freshness ha
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
@@ -17,6 +18,7 @@ from autodevhub.core.errors import NotFound
 from autodevhub.core.identity import Identity
 from autodevhub.documentation import freshness, runs, service
 from autodevhub.documentation.engine.markdown import BEGIN, END
+from autodevhub.models import DocumentationVersion
 from autodevhub.projects import service as projects
 from autodevhub.ui.rows import ProjectOption, when
 
@@ -147,6 +149,26 @@ def page_view(session: Session, identity: Identity, doc_id: str, project_id: str
     end_transaction(session)  # hashing reads files: no transaction stays open meanwhile
     page.stale = freshness.check([(page.id, info)])[0][page.id]
     return page
+
+
+def version_diff(session: Session, identity: Identity, doc_id: str, version: int) -> str:
+    """What changed from an earlier version of a page to the page now, as a unified diff of the Markdown."""
+    row = service.get_doc(session, identity, doc_id)
+    query = select(DocumentationVersion).where(
+        DocumentationVersion.documentation_id == row.id, DocumentationVersion.version == version
+    )
+    earlier = session.exec(query).first()
+    if earlier is None:
+        raise NotFound("That version is not kept.")
+    current = int(row.version_info.get("version", 1))
+    lines = difflib.unified_diff(
+        readable(earlier.content).splitlines(),
+        readable(row.content).splitlines(),
+        f"version {version}",
+        f"version {current}",
+        lineterm="",
+    )
+    return "\n".join(lines) or "No change in the text."
 
 
 def _engine(version: Any) -> str:
