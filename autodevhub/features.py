@@ -8,6 +8,7 @@ import functools
 from autodevhub.backups import startup as backups
 from autodevhub.documentation import startup as documentation
 from autodevhub.notifications import startup as notifications
+from autodevhub.stories import startup as stories
 from autodevhub.workflows import startup as workflows
 
 
@@ -15,6 +16,7 @@ from autodevhub.workflows import startup as workflows
 def register() -> None:
     """Register every feature's jobs and gauges, once per process."""
     workflows.register()
+    stories.register()
     notifications.register()
     documentation.register()
     backups.register()

@@ -28,6 +28,7 @@ class Permission(enum.StrEnum):
     DOCS_READ = "docs.read"
     DOCS_WRITE = "docs.write"
     NOTIFY_MANAGE = "notify.manage"
+    STORY_PUSH = "story.push"
 
 
 GLOBAL_PERMISSIONS: dict[Permission, frozenset[UserRole]] = {
@@ -49,6 +50,7 @@ PROJECT_PERMISSIONS: dict[Permission, ProjectRole] = {
     Permission.STORY_DELETE: ProjectRole.maintainer,
     Permission.PROJECT_UPDATE: ProjectRole.maintainer,
     Permission.NOTIFY_MANAGE: ProjectRole.maintainer,
+    Permission.STORY_PUSH: ProjectRole.maintainer,
     Permission.MEMBERS_MANAGE: ProjectRole.owner,
     Permission.PROJECT_DELETE: ProjectRole.owner,
 }

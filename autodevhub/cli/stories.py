@@ -41,3 +41,21 @@ def story_generate(text: str, project_name: str, as_json: bool, email: str | Non
     missing = f"; not covered by any scenario: {'; '.join(uncovered)}" if uncovered else ""
     click.echo(f"score: {round((story_json['confidence_score'] or 0) * 100)}%{missing}", err=True)
     click.echo(story_json["gherkin_output"].rstrip("\n"))
+
+
+@story.command("push")
+@click.argument("story_id")
+@click.option("--issue", "target", flag_value="issue", default=True, help="As a GitHub issue (the default).")
+@click.option("--pr", "target", flag_value="pull_request", help="As a .feature file in a pull request.")
+@click.option("--as", "email", default=None, help="Act as this account (default: the first admin).")
+def story_push(story_id: str, target: str, email: str | None) -> None:
+    """Push the story STORY_ID to its project's GitHub repository and print the issue's URL."""
+    from autodevhub.stories import github_push
+
+    def push(session):
+        request = github_push.PushRequest(target=target)
+        return github_push.push(session, actor_for(session, email), story_id, request)
+
+    pushed = run_service(push)
+    click.echo(f"{pushed['target'].replace('_', ' ')} #{pushed['number']} ({pushed['state']})", err=True)
+    click.echo(pushed["url"])

@@ -11,7 +11,7 @@ from autodevhub.models.documentation import Documentation, DocumentationVersion
 from autodevhub.models.instance import InstanceSetting
 from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.projects import Project, ProjectMember, ProjectRole, RepoTrust
-from autodevhub.models.stories import StoryStatus, UserStory
+from autodevhub.models.stories import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory
 from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, WorkflowState
 
 __all__ = [
@@ -21,6 +21,8 @@ __all__ = [
     "Documentation",
     "DocumentationVersion",
     "InstanceSetting",
+    "LinkState",
+    "LinkTarget",
     "Notice",
     "NotificationChannel",
     "NotificationDelivery",
@@ -30,6 +32,7 @@ __all__ = [
     "RepoTrust",
     "RunStatus",
     "SessionKind",
+    "StoryLink",
     "StoryStatus",
     "User",
     "UserRole",

@@ -50,3 +50,41 @@ class UserStory(SQLModel, table=True):
 
     project: "Project" = Relationship()
     creator: Optional["User"] = Relationship()
+
+
+class LinkTarget(enum.StrEnum):
+    """Where a story was pushed on GitHub."""
+
+    issue = "issue"
+    pull_request = "pull_request"
+
+
+class LinkState(enum.StrEnum):
+    """A push in flight (pending), or the GitHub object's state as last seen."""
+
+    pending = "pending"
+    open = "open"
+    closed = "closed"
+
+
+class StoryLink(SQLModel, table=True):
+    """A story's issue (or pull request) on GitHub: one per story and target, so nothing is pushed twice."""
+
+    __tablename__ = "story_links"
+    __table_args__ = (
+        sa.UniqueConstraint("story_id", "target"),
+        sa.Index("ix_story_links_project_id_number", "project_id", "number"),
+    )
+
+    id: uuid.UUID = uuid_pk()
+    story_id: uuid.UUID = Field(foreign_key="user_stories.id", ondelete="CASCADE")
+    project_id: uuid.UUID = Field(foreign_key="projects.id", ondelete="CASCADE")
+    target: LinkTarget = enum_field(LinkTarget.issue)
+    state: LinkState = enum_field(LinkState.pending)
+    repo: str = Field(max_length=200)
+    number: int | None = None
+    url: str = Field(default="", max_length=500)
+    pushed_digest: str = Field(default="", max_length=64)  # of the title, body and labels last sent
+    error: str = Field(default="", max_length=500)
+    created_at: datetime = timestamp()
+    updated_at: datetime = timestamp(onupdate=True)

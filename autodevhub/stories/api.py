@@ -6,10 +6,10 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from autodevhub.models import StoryStatus
-from autodevhub.stories import queries, service
+from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.service import StoryGenerate
 from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, in_worker
 
@@ -75,6 +75,21 @@ def update_story(
 @router.delete("/{story_id}", status_code=204)
 def delete_story(story_id: uuid.UUID, actor: CurrentActor, session: DbSession) -> None:
     service.delete_story(session, actor, story_id)
+
+
+class PushResult(BaseModel):
+    target: str
+    number: int
+    url: str
+    state: str = Field(description="open or closed, as GitHub last said")
+
+
+@router.post("/{story_id}/push", response_model=PushResult)
+def push_story(
+    story_id: uuid.UUID, body: github_push.PushRequest, actor: CurrentActor, session: DbSession
+) -> dict:
+    """Push the story to GitHub as an issue (maintainers and up); again: the same issue is updated."""
+    return github_push.push(session, actor, story_id, body)
 
 
 @router.get(

@@ -37,6 +37,7 @@ TABLES = {
     "notification_channels",
     "notification_deliveries",
     "notices",
+    "story_links",
 }
 
 

@@ -112,7 +112,7 @@ def test_refusals(hook, github_project):
     assert hook("workflow_run", payload, delivery="not a delivery id!").status_code == 400
     assert deliveries() == 0
     assert hook("ping", {"zen": "Keep it logically awesome."}).json() == {"status": "pong"}
-    assert hook("issues", {"action": "opened"}).json() == {"status": "ignored"}
+    assert hook("star", {"action": "created"}).json() == {"status": "ignored"}
     assert deliveries() == 0
 
 

@@ -66,6 +66,7 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("PATCH", "/api/stories/{story_id}"): READERS - {"project-viewer", "global-viewer-owner"},
     ("DELETE", "/api/stories/{story_id}"): WRITERS_MAINTAIN,
     ("GET", "/api/stories/{story_id}/feature"): READERS,
+    ("POST", "/api/stories/{story_id}/push"): WRITERS_MAINTAIN,
     ("GET", "/api/projects/{project_id}/overview"): READERS,
     ("GET", "/api/projects/{project_id}/docs"): READERS,
     ("POST", "/api/projects/{project_id}/docs/generate"): READERS - {"project-viewer", "global-viewer-owner"},
@@ -91,7 +92,7 @@ PUBLIC = {
     ("POST", "/auth/refresh"),
     ("POST", "/api/webhooks/github"),
 }
-GITHUB_ROUTES = ("/sync", "/api/workflows/", "/api/executions/")  # these reach the fake GitHub
+GITHUB_ROUTES = ("/sync", "/api/workflows/", "/api/executions/", "/push")  # these reach the fake GitHub
 
 
 def test_every_route_is_in_the_matrix():
@@ -119,6 +120,8 @@ def test_matrix_agrees_with_the_permission_table():
     docs_writers = {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_WRITE, p)}
     assert docs_writers == story_writers == ROUTES[("POST", "/api/projects/{project_id}/docs/generate")]
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.NOTIFY_MANAGE, p)} == WRITERS_MAINTAIN
+    pushers = {n for n, (g, p) in CALLERS.items() if can(g, Permission.STORY_PUSH, p)}
+    assert pushers == WRITERS_MAINTAIN == ROUTES[("POST", "/api/stories/{story_id}/push")]
 
 
 @pytest.fixture
@@ -200,6 +203,7 @@ def request_for(client, world, caller, method, template, tmp_path=None):
             "feature_description": STORY,
         },
         ("PATCH", "/api/stories/{story_id}"): {"status": "approved"},
+        ("POST", "/api/stories/{story_id}/push"): {"target": "issue"},
         ("POST", "/api/projects/{project_id}/notifications/channels"): {
             "name": "hook",
             "url": CLOSED_HOOK,

@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.support import fake_github_issues as issues
 from tests.support import github_history as history
 from tests.support.loopback import LoopbackServer
 
@@ -52,6 +53,7 @@ class FakeGitHubRest(LoopbackServer):
         self.omit: dict[int, tuple[str, ...]] = {}  # object id -> fields its JSON leaves out
         self.grants: dict[str, dict[str, bool] | None] = {}
         self.tokens: list[str | None] = []
+        self.issues: dict[int, dict[str, Any]] = {}  # number -> GitHub's issue object
 
     @property
     def api_url(self) -> str:
@@ -97,6 +99,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._serve("POST")
 
+    def do_PATCH(self) -> None:
+        self._serve("PATCH")
+
     def _serve(self, method: str) -> None:
         parts = urlsplit(self.path)
         length = int(self.headers.get("content-length") or 0)
@@ -136,6 +141,12 @@ class _Handler(BaseHTTPRequestHandler):
         if not path.startswith(REPO_PATH) or permissions is None:
             return 404, {"message": "Not Found"}, {}
         route = path[len(REPO_PATH) :].strip("/").split("/")
+        if method != "GET" and not permissions["push"] and route[0] == "issues":
+            return 403, {"message": "Resource not accessible by personal access token"}, {}
+        if route[0] == "issues":
+            status, payload = issues.answer(fake.issues, method, route, query, body, fake.api_url)
+            items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})
+            return status, items, headers
         if method == "POST":
             if not permissions["push"]:
                 return 403, {"message": "Resource not accessible by personal access token"}, {}

@@ -19,11 +19,13 @@ from autodevhub.models import (
     Documentation,
     DocumentationVersion,
     InstanceSetting,
+    LinkState,
     Project,
     ProjectMember,
     ProjectRole,
     RunStatus,
     SessionKind,
+    StoryLink,
     StoryStatus,
     User,
     UserRole,
@@ -146,18 +148,27 @@ def test_every_table_round_trips(engine: Engine) -> None:
         ip_address="203.0.113.9",
         user_agent="Mozilla/5.0",
     )
+    story = UserStory(
+        project_id=project.id,
+        created_by=user.id,
+        feature_description="Users reset their password",
+        gherkin_output="Feature: Reset\n  Scenario: by email",
+        status=StoryStatus.in_progress,
+        story_metadata=NESTED_JSON,
+        confidence_score=0.875,
+    )
     rows: list[SQLModel] = [
         user,
         project,
         ProjectMember(project_id=project.id, user_id=user.id, role=ProjectRole.maintainer),
-        UserStory(
+        story,
+        StoryLink(
+            story_id=story.id,
             project_id=project.id,
-            created_by=user.id,
-            feature_description="Users reset their password",
-            gherkin_output="Feature: Reset\n  Scenario: by email",
-            status=StoryStatus.in_progress,
-            story_metadata=NESTED_JSON,
-            confidence_score=0.875,
+            repo="octo/apollo",
+            number=2**31 - 1,
+            url="https://github.com/octo/apollo/issues/1",
+            state=LinkState.closed,
         ),
         page,
         DocumentationVersion(

@@ -152,6 +152,43 @@ def history_row(entry: HistoryRow) -> rx.Component:
     )
 
 
+def github_card() -> rx.Component:
+    """The story's GitHub issue, and (maintainers and up) the push that creates or updates it."""
+    issue = StoryDetailState.issue
+    return card_section(
+        "GitHub",
+        rx.cond(
+            issue.number > 0,
+            rx.hstack(
+                rx.cond(
+                    issue.url != "",
+                    rx.link("Issue #", issue.number, href=issue.url, is_external=True),
+                    rx.text("Issue #", issue.number),
+                ),
+                rx.badge(issue.state, color_scheme=rx.cond(issue.state == "closed", "purple", "green")),
+                spacing="2",
+                align="center",
+            ),
+            rx.text("Not on GitHub yet.", size="2", color_scheme="gray"),
+        ),
+        rx.cond(
+            StoryDetailState.can_push,
+            rx.button(
+                rx.icon("github", size=16, aria_hidden="true"),
+                rx.cond(issue.number > 0, "Update the GitHub issue", "Push to GitHub as an issue"),
+                on_click=StoryDetailState.push_issue,
+                loading=StoryDetailState.pushing,
+                variant="soft",
+            ),
+        ),
+        rx.text(
+            "Closing the issue on GitHub marks the story done; reopening it moves it back to in progress.",
+            size="1",
+            color_scheme="gray",
+        ),
+    )
+
+
 def delete_card() -> rx.Component:
     return card_section(
         "Delete story",
@@ -180,6 +217,7 @@ def story_view() -> rx.Component:
     side = rx.vstack(
         workflow_card(),
         score_card(story.score, story.tone, story.parts, story.hints, story.uncovered),
+        github_card(),
         card_section("Similar stories", similar_list(story.similar, "No similar story in this project.")),
         card_section(
             "History",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
-from autodevhub.stories import queries, service
+from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.engine.gherkin import check
-from autodevhub.stories.ui.detail_view import StoryDetail, story_detail
+from autodevhub.stories.ui.detail_view import IssueLink, StoryDetail, story_detail
 from autodevhub.stories.ui.lifecycle import HistoryRow, StatusMove, status_moves
 from autodevhub.stories.ui.rows import (
     STATUS_LABELS,
@@ -32,6 +34,9 @@ class StoryDetailState(SessionState):
     moves: list[StatusMove] = []
     can_write: bool = False
     can_delete: bool = False
+    can_push: bool = False
+    issue: IssueLink = IssueLink()
+    pushing: bool = False
     editor_key: int = 0
     editor_text: str = ""
     problems: list[ParseProblem] = []
@@ -69,6 +74,8 @@ class StoryDetailState(SessionState):
         self.history = detail.history if detail else []
         self.can_write = bool(detail and detail.can_write)
         self.can_delete = bool(detail and detail.can_delete)
+        self.can_push = bool(detail and detail.can_push)
+        self.issue = (detail.issue if detail else None) or IssueLink()
         self.moves = status_moves(self.story.status, self.story.parses) if detail else []
         if detail is None:
             self.editor_text, self.problems, self.lines, self.dirty = "", [], [GutterLine(1, False)], False
@@ -152,6 +159,25 @@ class StoryDetailState(SessionState):
             return None
         filename, text = found
         return rx.download(data=text, filename=filename, mime_type="text/plain")
+
+    @rx.event(background=True)
+    async def push_issue(self):
+        """Maintainers and up: the story as a GitHub issue (again: the same issue updated), off the loop."""
+        ref = self._story_ref()
+        async with self:
+            if self.pushing:
+                return
+            self.pushing, self.error, self.notice = True, "", ""
+        request = github_push.PushRequest(target="issue")
+        pushed, error = await asyncio.to_thread(
+            self._act_as_user, lambda session, actor: github_push.push(session, actor, ref, request)
+        )
+        async with self:
+            self.pushing = False
+            self.error = error
+            self.notice = f"Pushed to GitHub as issue #{pushed['number']}." if pushed else ""
+            if pushed:
+                self._reload(reset_editor=not self.dirty)
 
     @rx.event
     def delete_story(self):

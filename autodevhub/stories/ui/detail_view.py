@@ -12,7 +12,7 @@ from autodevhub.auth.permissions import Permission, can
 from autodevhub.core.identity import Identity
 from autodevhub.models import Project, ProjectMember, UserStory
 from autodevhub.projects.service import visible_projects
-from autodevhub.stories import queries
+from autodevhub.stories import github_push, queries
 from autodevhub.stories.ui.lifecycle import HistoryRow, history_rows
 from autodevhub.stories.ui.rows import StorySummary, summary
 from autodevhub.ui.rows import ProjectOption
@@ -51,6 +51,22 @@ class StoryDetail:
     history: list[HistoryRow]
     can_write: bool
     can_delete: bool
+    can_push: bool = False  # maintainers and up, when the project has a repository
+    issue: IssueLink | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class IssueLink:
+    """The story's GitHub issue: its number, state and (a GitHub https URL only) its address."""
+
+    number: int = 0
+    url: str = ""
+    state: str = ""
+
+    @classmethod
+    def of(cls, link: dict) -> IssueLink:
+        url = link["url"] if str(link["url"]).startswith("https://") else ""
+        return cls(int(link["number"]), url, link["state"])
 
 
 def story_detail(session: Session, identity: Identity | None, story_id: object) -> StoryDetail:
@@ -58,9 +74,13 @@ def story_detail(session: Session, identity: Identity | None, story_id: object) 
     story = queries.get_story(session, identity, story_id)
     assert identity is not None  # get_story refused anonymous callers
     role = project_role(session, identity.id, story.project_id)
+    project = session.get(Project, story.project_id)
+    issues = [link for link in github_push.links_of(session, story.id) if link["target"] == "issue"]
     return StoryDetail(
         summary=summarize(session, story),
         history=history_rows(queries.story_history(session, identity, story.id)),
         can_write=can(identity.role, Permission.STORY_WRITE, role),
         can_delete=can(identity.role, Permission.STORY_DELETE, role),
+        can_push=bool(project and project.repo) and can(identity.role, Permission.STORY_PUSH, role),
+        issue=IssueLink.of(issues[0]) if issues else None,
     )

@@ -162,11 +162,22 @@ class PushDelivery(Delivery):
     head_commit: HeadCommit | None = None
 
 
+class Issue(_Model):
+    number: int = Field(ge=1, le=2**31 - 1)
+    state: str = Field(default="open", max_length=20)
+    pull_request: dict[str, Any] | None = None  # present when the "issue" is a pull request
+
+
+class IssuesDelivery(Delivery):
+    issue: Issue
+
+
 MODELS: dict[str, type[Delivery]] = {
     "workflow_run": WorkflowRunDelivery,
     "deployment_status": RunDelivery,
     "workflow_job": WorkflowJobDelivery,
     "push": PushDelivery,
+    "issues": IssuesDelivery,
 }
 
 

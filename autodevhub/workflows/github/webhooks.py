@@ -40,6 +40,7 @@ GIVE_UP_AFTER = timedelta(days=1)
 KEEP_DELIVERIES = timedelta(days=30)
 WAITING = "waiting for run "
 RUN_COMPLETED = "workflows.run_completed"  # topic: a completed run was stored (argument: its id)
+ISSUE_CHANGED = "workflows.issue_changed"  # topic: project id, issue number, action (closed, reopened...)
 
 
 class Undecodable(ValueError):
@@ -163,6 +164,8 @@ def _apply(session: Session, delivery: payloads.Delivery) -> str:
         return f"job {job.id} {job.status}" if any(applied) else f"{WAITING}{job.run_id}"
     if isinstance(delivery, payloads.PushDelivery):
         return "; ".join(_apply_push(session, project, delivery) for project in projects)
+    if isinstance(delivery, payloads.IssuesDelivery):
+        return _apply_issue(session, projects, delivery)
     run = delivery.run() if isinstance(delivery, payloads.RunDelivery) else None
     if run is None:
         return "a deployment without a workflow run"
@@ -208,6 +211,18 @@ def _apply_job(session: Session, project: Project, job: JobData) -> bool:
     session.add(row)
     store.touch(session, project.id)
     return True
+
+
+def _apply_issue(session: Session, projects: list[Project], delivery: payloads.IssuesDelivery) -> str:
+    """Tell the listeners (stories pushed as issues) that an issue of the projects' repository changed."""
+    issue = delivery.issue
+    if issue.pull_request is not None:
+        return "a pull request's issue event"
+    for project in projects:
+        key = f"{project.id}:{issue.number}:{delivery.action}:{utcnow().timestamp()}"
+        args = (str(project.id), issue.number, delivery.action)
+        jobs.emit_after_commit(session, ISSUE_CHANGED, *args, key=key)
+    return f"issue {issue.number} {delivery.action}"
 
 
 def _apply_push(session: Session, project: Project, push: payloads.PushDelivery) -> str:

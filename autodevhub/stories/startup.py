@@ -1,0 +1,6 @@
+"""What the stories feature hands core at start-up: its jobs."""
+
+
+def register() -> None:
+    """Import the job module: its decorators register the jobs and their topics."""
+    from autodevhub.stories import tasks  # noqa: F401  (registers the jobs)
