@@ -42,23 +42,22 @@ def back_link() -> rx.Component:
     )
 
 
+def labelled(checkbox: rx.Component, event: str) -> rx.Component:
+    """A checkbox inside the label naming its event (a click on the name toggles it)."""
+    return rx.text(rx.flex(checkbox, event_label(event), spacing="2", align="center"), as_="label", size="2")
+
+
 def event_boxes() -> rx.Component:
     """One checkbox per event, submitted as event:<name> when checked."""
     return rx.el.fieldset(
         rx.el.legend("Events", font_size="var(--font-size-2)", font_weight="500"),
         rx.flex(
             *[
-                rx.text(
-                    rx.flex(
-                        rx.el.input(
-                            type="checkbox", name=EVENT_FIELD + name, default_checked=name in DEFAULT_EVENTS
-                        ),
-                        event_label(name),
-                        spacing="2",
-                        align="center",
+                labelled(
+                    rx.el.input(
+                        type="checkbox", name=EVENT_FIELD + name, default_checked=name in DEFAULT_EVENTS
                     ),
-                    as_="label",
-                    size="2",
+                    name,
                 )
                 for name in EVENTS
             ],
@@ -118,19 +117,13 @@ def add_form() -> rx.Component:
 def event_toggles(channel: ChannelRow) -> rx.Component:
     return rx.flex(
         *[
-            rx.text(
-                rx.flex(
-                    rx.checkbox(
-                        checked=channel.events.contains(name),
-                        on_change=lambda on, name=name: State.set_event(channel.id, name, on),
-                        aria_label=f"{event_label(name)} for " + channel.name,
-                    ),
-                    event_label(name),
-                    spacing="2",
-                    align="center",
+            labelled(
+                rx.checkbox(
+                    checked=channel.events.contains(name),
+                    on_change=lambda on, name=name: State.set_event(channel.id, name, on),
+                    aria_label=f"{event_label(name)} for " + channel.name,
                 ),
-                as_="label",
-                size="2",
+                name,
             )
             for name in EVENTS
         ],
