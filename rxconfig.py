@@ -3,6 +3,7 @@
 import reflex as rx
 
 from autodevhub.core.settings import settings_or_exit
+from autodevhub.reproducible_build import ReproducibleBuild
 
 settings = settings_or_exit()
 
@@ -21,6 +22,7 @@ config = rx.Config(
     plugins=[
         rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium")),
         rx.plugins.SitemapPlugin(),
+        ReproducibleBuild(),
     ],
 )
 
