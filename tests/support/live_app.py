@@ -129,23 +129,27 @@ def stop(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def start(root: Path, github: FakeGitHub) -> tuple[subprocess.Popen, LiveApp]:
+def start(root: Path, github: FakeGitHub, **overrides: str) -> tuple[subprocess.Popen, LiveApp]:
     """Run `make run AUTODEVHUB_PORT=<free port>` from the repository root in a new process group.
 
     The public URL is the one the browser uses, so the session cookie set by a form POST or the
     GitHub callback is the one the websocket sends (127.0.0.1 and localhost keep separate cookies).
+    `overrides` add or replace environment variables (a database, Redis, a proxy's public URL).
     """
     port = free_port()
     data_dir = root / "data"
     data_dir.mkdir()
     url = f"http://127.0.0.1:{port}"
     app = LiveApp(url=url, port=port, log=root / "make-run.log", data_dir=data_dir, github=github)
-    env = app_environment(
-        data_dir,
-        AUTODEVHUB_PUBLIC_URL=url,
-        AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN,
-        GITHUB_WEBHOOK_SECRET=WEBHOOK_SECRET,
-        **github.environment(),
+    env = (
+        app_environment(
+            data_dir,
+            AUTODEVHUB_PUBLIC_URL=url,
+            AUTODEVHUB_METRICS_TOKEN=SCRAPE_TOKEN,
+            GITHUB_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            **github.environment(),
+        )
+        | overrides
     )
     with app.log.open("wb") as log:
         process = subprocess.Popen(
