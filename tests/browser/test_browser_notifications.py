@@ -128,8 +128,10 @@ def test_a_new_user_gets_one_failure_and_one_recovery_on_email_webhook_and_bell(
     expect(page.get_by_text("json://127.0.0.1…", exact=False)).to_be_visible()
     assert HOOK_TOKEN not in page.content()
 
-    for name in ("CI hook", "Team mail"):
+    sent_to = {"CI hook": lambda: http_receiver.bodies, "Team mail": lambda: smtp_receiver.messages}
+    for name, received in sent_to.items():
         page.get_by_role("button", name=f"Send a test message to {name}").click()
+        wait_for(lambda received=received: len(received()) == 1, f"the test message to {name}")
         expect(page.get_by_role("status")).to_have_text("Test message sent.")
     assert len(http_receiver.bodies) == 1 and len(smtp_receiver.messages) == 1
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()  # nothing unread
@@ -162,5 +164,5 @@ def test_a_new_user_gets_one_failure_and_one_recovery_on_email_webhook_and_bell(
     expect(page.get_by_text("Recovered", exact=True)).to_be_visible()
     expect(page.get_by_text("Run failed", exact=True)).to_be_visible()
     page.get_by_role("button", name="Mark all read").click()
-    expect(page.get_by_text("All read")).to_be_visible()
+    expect(page.get_by_text("All read", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()

@@ -19,7 +19,13 @@ from tests.support.helpers import bearer, make_token, make_user
 
 EXAMPLES = 10
 load_all_checks()
-ALL_CHECKS = CHECKS.get_all()  # --checks all: nothing excluded
+ALL_CHECKS = CHECKS.get_all()  # --checks all, but for what UNCHECKED names
+# (operation, check) -> why that check cannot hold there.
+UNCHECKED = {
+    ("POST /api/notifications/channels", "positive_data_acceptance"): "whether an Apprise URL names a "
+    "known service with its required parts cannot be said in OpenAPI: a schema-valid URL such as '0' is "
+    "rightly refused with 422 and the reason (the fuzzing admin reaches it; project routes answer 404 first)",
+}
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=lambda m: m.value)
@@ -31,6 +37,7 @@ def test_generated_requests_get_documented_answers(app_db, mode):
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 20  # every router is in the document
     for operation in operations:
+        checks = [c for c in ALL_CHECKS if (operation.label, c.__name__) not in UNCHECKED]
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(
@@ -42,7 +49,7 @@ def test_generated_requests_get_documented_answers(app_db, mode):
             suppress_health_check=list(HealthCheck),
         )
         def run(case) -> None:
-            case.call_and_validate(headers=headers, checks=ALL_CHECKS)
+            case.call_and_validate(headers=headers, checks=checks)  # noqa: B023 (run in this iteration)
 
         try:
             run()
