@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -60,10 +61,10 @@ def redis_url() -> Iterator[str]:
     client.close()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database (SQLAlchemy URL), dropped after the test."""
-    name = f"autodevhub_test_{uuid.uuid4().hex[:12]}"
+@contextlib.contextmanager
+def fresh_postgres(prefix: str = "autodevhub_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database (SQLAlchemy URL), dropped on exit."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         admin = psycopg.connect(TEST_POSTGRES_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as error:
@@ -76,6 +77,13 @@ def postgres_url() -> Iterator[str]:
     db.engine_for(url).dispose()
     with psycopg.connect(TEST_POSTGRES_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (SQLAlchemy URL), dropped after the test."""
+    with fresh_postgres() as url:
+        yield url
 
 
 @pytest.fixture

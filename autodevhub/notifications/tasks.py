@@ -14,7 +14,7 @@ from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.models import UserStory, WorkflowExecution
 from autodevhub.notifications import deliveries, events, inbox
-from autodevhub.stories.service import STATUS_CHANGED
+from autodevhub.stories.status import STATUS_CHANGED
 from autodevhub.workflows.github.sync import SYNC_HELD_BACK
 from autodevhub.workflows.github.webhooks import RUN_COMPLETED
 

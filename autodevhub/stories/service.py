@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.guard import parse_id, require_project
 from autodevhub.auth.permissions import Permission
-from autodevhub.core import audit, jobs
+from autodevhub.core import audit
 from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
 from autodevhub.core.identity import Actor, Identity
@@ -31,19 +31,10 @@ from autodevhub.stories.engine import scoring
 from autodevhub.stories.engine.gherkin import check
 from autodevhub.stories.engine.normalize import MAX_LENGTH, MIN_LENGTH, normalize_description
 from autodevhub.stories.similar import find_similar
+from autodevhub.stories.status import FLOW, MUST_PARSE, record_change
 
-FLOW: dict[StoryStatus, set[StoryStatus]] = {
-    StoryStatus.draft: {StoryStatus.approved, StoryStatus.archived},
-    StoryStatus.approved: {StoryStatus.in_progress, StoryStatus.draft, StoryStatus.archived},
-    StoryStatus.in_progress: {StoryStatus.done, StoryStatus.approved, StoryStatus.archived},
-    StoryStatus.done: {StoryStatus.in_progress, StoryStatus.archived},
-    StoryStatus.archived: {StoryStatus.draft},
-}
-MUST_PARSE = {StoryStatus.approved, StoryStatus.in_progress, StoryStatus.done}
 MAX_GHERKIN = 50_000
 UNSET = object()  # StoryUpdate.of: a field the caller did not send
-STATUS_CHANGED = "stories.status_changed"  # topic: story id, old status, new status, acting user id
-STORY_CHANGED = "stories.changed"  # topic: story id (its Gherkin or status changed)
 
 
 class StoryGenerate(BaseModel):
@@ -291,52 +282,8 @@ def update_story(session: Session, actor: Actor, story_id: uuid.UUID | str, chan
     if "gherkin_output" in changed:
         story.gherkin_output = change.gherkin_output
         story.story_metadata, story.confidence_score = metadata, metadata["score"]["total"]
-    _record_change(session, actor, story, changed, target)
+    record_change(session, actor, story, changed, target)
     return story
-
-
-def move_status(session: Session, actor: Actor, story: UserStory, target: StoryStatus, **why: Any) -> bool:
-    """Move a story along FLOW on behalf of an outside event (a GitHub issue closed or reopened), without
-    a user's role: the caller checked where the event came from. False when FLOW does not allow it."""
-    parsed = story.story_metadata.get("parse", {}).get("ok")
-    if target not in FLOW[story.status] or (target in MUST_PARSE and not parsed):
-        return False
-    _record_change(session, actor, story, [], target, **why)
-    return True
-
-
-def _record_change(
-    session: Session, actor: Actor, story: UserStory, changed: list[str], target: StoryStatus, **why: Any
-) -> None:
-    """The story's new status (if it moved) and its audit row; listeners of a status change (notifications)
-    and of any change (the GitHub issue's body) run after the commit."""
-    previous = story.status
-    if target != previous:
-        story.status = target
-        changed.append("status")
-    if not changed:
-        return
-    story.updated_at = utcnow()
-    session.add(story)
-    transition = {"status_from": previous.value, "status_to": target.value} if target != previous else {}
-    audit.record(
-        session,
-        actor,
-        "story.update",
-        "story",
-        story.id,
-        fields=changed,
-        confidence=story.confidence_score,
-        **transition,
-        **why,
-    )
-    key = f"{story.id}:{story.updated_at.timestamp()}"
-    if target != previous:
-        by = str(actor.user_id or "")
-        jobs.emit_after_commit(
-            session, STATUS_CHANGED, str(story.id), previous.value, target.value, by, key=key
-        )
-    jobs.emit_after_commit(session, STORY_CHANGED, str(story.id), key=key)
 
 
 def delete_story(session: Session, actor: Actor, story_id: uuid.UUID | str) -> None:

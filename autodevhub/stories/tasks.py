@@ -12,7 +12,7 @@ from autodevhub.core.identity import Actor
 from autodevhub.integrations import github
 from autodevhub.models import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory
 from autodevhub.stories import github_push
-from autodevhub.stories.service import STORY_CHANGED, move_status
+from autodevhub.stories.status import STORY_CHANGED, move_status
 from autodevhub.workflows.github.webhooks import ISSUE_CHANGED
 
 GITHUB = Actor(None, None, "github issues webhook")

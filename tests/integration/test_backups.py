@@ -4,11 +4,9 @@ passphrase, a damaged or cut-short file is refused with a clear message and rest
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import inspect, text
 
@@ -18,7 +16,7 @@ from autodevhub.backups.databases import is_empty
 from autodevhub.core.db import engine_for, session_scope
 from autodevhub.core.settings import get_settings
 from autodevhub.workflows.demo import seed as demo
-from tests.conftest import TEST_POSTGRES_URL, unavailable
+from tests.conftest import fresh_postgres
 
 PASSPHRASE = "correct horse battery staple"
 FILLED = ("users", "projects", "workflow_executions", "user_stories", "audit_logs", "alembic_version")
@@ -53,18 +51,8 @@ def seeded_rows(url: str) -> dict[str, list[str]]:
 @pytest.fixture
 def empty_postgres() -> Iterator[str]:
     """A second new, empty PostgreSQL database (SQLAlchemy URL), dropped after the test."""
-    name = f"autodevhub_restore_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(TEST_POSTGRES_URL, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        unavailable("PostgreSQL", error)
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = TEST_POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-    yield f"{base}/{name}"
-    engine_for(f"{base}/{name}").dispose()
-    with psycopg.connect(TEST_POSTGRES_URL, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_postgres("autodevhub_restore") as url:
+        yield url
 
 
 def test_sqlite_round_trip_into_an_empty_data_directory(app_db, tmp_path, monkeypatch):

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from autodevhub.models import StoryStatus
-from autodevhub.stories.service import FLOW, MUST_PARSE
+from autodevhub.stories.status import FLOW, MUST_PARSE
 from autodevhub.stories.ui.rows import STATUS_LABELS, percent
 from autodevhub.ui.rows import when
 
