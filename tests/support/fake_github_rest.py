@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.support import fake_github_git as git
 from tests.support import fake_github_issues as issues
 from tests.support import github_history as history
 from tests.support.loopback import LoopbackServer
@@ -54,6 +55,7 @@ class FakeGitHubRest(LoopbackServer):
         self.grants: dict[str, dict[str, bool] | None] = {}
         self.tokens: list[str | None] = []
         self.issues: dict[int, dict[str, Any]] = {}  # number -> GitHub's issue object
+        self.git = git.GitStore()  # the repository's objects, branches and pull requests
 
     @property
     def api_url(self) -> str:
@@ -143,6 +145,12 @@ class _Handler(BaseHTTPRequestHandler):
         route = path[len(REPO_PATH) :].strip("/").split("/")
         if method != "GET" and not permissions["push"] and route[0] == "issues":
             return 403, {"message": "Resource not accessible by personal access token"}, {}
+        if route[0] in ("git", "pulls"):
+            if method != "GET" and not permissions["push"]:
+                return 403, {"message": "Resource not accessible by personal access token"}, {}
+            status, payload = git.answer(fake.git, fake.issues, method, route, query, body, fake.api_url)
+            items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})
+            return status, items, headers
         if route[0] == "issues":
             status, payload = issues.answer(fake.issues, method, route, query, body, fake.api_url)
             items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})
@@ -180,14 +188,7 @@ class _Handler(BaseHTTPRequestHandler):
             items = [history.workflow_json(wid, api, fake.workflows_updated) for wid in history.WORKFLOWS]
             return 200, {"total_count": len(items), "workflows": items}, {}
         if route[0] == "contents":
-            path = "/".join(route[1:])
-            wid = next(w for w, (_, p, _) in history.WORKFLOWS.items() if p == path)
-            content = base64.b64encode(history.FILES[wid].encode()).decode()
-            return (
-                200,
-                {"type": "file", "encoding": "base64", "content": content, "path": path, "sha": "f"},
-                {},
-            )
+            return self._contents("/".join(route[1:]), query.get("ref") or "main")
         if route[:2] == ["actions", "runs"] and len(route) == 2:
             runs = [r for r in fake.newest_first() if _created_matches(r.created, query.get("created", ""))]
             page, headers = self._page(runs, query)
@@ -229,6 +230,20 @@ class _Handler(BaseHTTPRequestHandler):
             artifact = {"id": run.id * 3, "name": "coverage", "size_in_bytes": 2048, "expired": False}
             return 200, {"total_count": 1, "artifacts": [artifact]}, {}
         return 404, {"message": "Not Found"}, {}
+
+    def _contents(self, path: str, branch: str) -> tuple[int, Any, dict]:
+        """A workflow file as `history.FILES` holds it now, else the file on the branch of the git store."""
+        workflow = next((w for w, (_, p, _) in history.WORKFLOWS.items() if p == path), None)
+        if workflow is not None:
+            text = history.FILES[workflow]
+        else:
+            files = self.fake.git.files_at(branch) if f"heads/{branch}" in self.fake.git.refs else {}
+            if path not in files:
+                return 404, {"message": "Not Found"}, {}
+            text = files[path]
+        content = base64.b64encode(text.encode()).decode()
+        about = {"type": "file", "encoding": "base64", "path": path, "name": path.rsplit("/", 1)[-1]}
+        return 200, {**about, "content": content, "sha": git.blob_sha(text.encode()), "size": len(text)}, {}
 
     def _write(self, route: list[str], body: dict) -> tuple[int, Any, dict]:
         fake = self.fake
