@@ -65,6 +65,7 @@ class LinkState(enum.StrEnum):
     pending = "pending"
     open = "open"
     closed = "closed"
+    merged = "merged"  # a pull request
 
 
 class StoryLink(SQLModel, table=True):

@@ -1,6 +1,7 @@
-"""A story on GitHub as an issue: pushed once (a double click or a retried push never makes a second
-issue), its body kept up to date after edits, and the issue's state moving the story (closed -> done,
-reopened -> in progress). Maintainers and up push; the credential is the project's (github_access).
+"""A story on GitHub, as an issue or as a pull request adding its tagged .feature file: pushed once (a
+double click or a retried push never makes a second issue or pull request), kept up to date after edits,
+and the issue's state moving the story (closed -> done, reopened -> in progress). Maintainers and up push;
+the credential is the project's (github_access).
 
 Like every outside call: the audit row and the claimed link are committed before GitHub is asked, the
 outcome after; no transaction stays open across the call.
@@ -8,11 +9,12 @@ outcome after; no transaction stays open across the call.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Literal
+from typing import Literal, Protocol
 
+from github.Repository import Repository
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
@@ -21,85 +23,90 @@ from autodevhub.core import audit
 from autodevhub.core.db import end_transaction, session_scope
 from autodevhub.core.errors import Conflict, InvalidInput
 from autodevhub.core.identity import Actor
-from autodevhub.core.settings import get_settings
-from autodevhub.integrations import github, github_issues
-from autodevhub.integrations.github_issues import IssueData
+from autodevhub.integrations import github, github_git, github_issues
 from autodevhub.models import LinkState, LinkTarget, Project, StoryLink, UserStory, utcnow
 from autodevhub.projects import github_access
+from autodevhub.stories.push_content import LABEL, digest, issue_content, marker, pull_content
 from autodevhub.stories.service import load_story
 
-LABEL = "user-story"
 PENDING_FOR = timedelta(minutes=2)  # a push still pending after this is taken over by the next one
-NOT_YET = "Pushing a story as a pull request is not available yet: push it as an issue."
 
 
 class PushRequest(BaseModel):
-    """Where to push: an issue (a pull request with the .feature file comes later)."""
+    """Where to push: an issue, or a pull request adding the story's tagged .feature file."""
 
     target: Literal["issue", "pull_request"] = "issue"
 
 
-def marker(story_id: uuid.UUID) -> str:
-    """Hidden in the issue's body: how a retried push finds the issue an earlier attempt created."""
-    return f"<!-- autodevhub:story:{story_id} -->"
-
-
-def issue_content(story: UserStory) -> tuple[str, str, list[str]]:
-    """The issue's title (the feature's name), body (narrative, the Gherkin in a fence, a link back, the
-    marker) and labels (`user-story` and the story's status)."""
-    lines = story.gherkin_output.splitlines()
-    feature = next((line.strip() for line in lines if line.strip().startswith("Feature:")), "")
-    title = feature.removeprefix("Feature:").strip() or story.feature_description[:80]
-    narrative = []
-    if feature:
-        for line in lines[[line.strip() for line in lines].index(feature) + 1 :]:
-            if line.strip().startswith(("Background:", "Scenario", "Rule:", "@", "Example")):
-                break
-            narrative.append(line.strip())
-    fence = "~~~~" if "```" in story.gherkin_output else "```"
-    base = get_settings().base_url.rstrip("/")
-    parts = [
-        "\n".join(narrative).strip() or story.feature_description,
-        f"{fence}gherkin\n{story.gherkin_output.rstrip()}\n{fence}",
-        f"[The story in AutoDevHub]({base}/stories/{story.id})" if base else "",
-        marker(story.id),
-    ]
-    return title[:256], "\n\n".join(part for part in parts if part), [LABEL, story.status.value]
-
-
-def digest(title: str, body: str, labels: list[str]) -> str:
-    return hashlib.sha256("\0".join([title, body, *labels]).encode()).hexdigest()
+class Pushed(Protocol):
+    number: int
+    url: str
+    state: str
 
 
 def push(session: Session, actor: Actor, story_id: uuid.UUID | str, request: PushRequest) -> dict:
-    """Create the story's issue, or update it when the story has one: {target, number, url, state}."""
+    """Create the story's issue or pull request, or update the one it has: {target, number, url, state}."""
     story = load_story(session, actor.identity, story_id, Permission.STORY_PUSH)
-    if request.target == LinkTarget.pull_request:
-        raise InvalidInput(NOT_YET)
+    target = LinkTarget(request.target)
     project = session.get(Project, story.project_id)
     if project is None or not project.repo:
         raise InvalidInput("Link a GitHub repository (owner/name) to the project first.")
     token = github_access.token_for(project)
-    link, retried = _claim(session, story, project.repo)
-    title, body, labels = issue_content(story)
-    audit.record(session, actor, "story.push", "story", story.id, target="issue", repo=project.repo)
-    sid, number, link_id, since = story.id, link.number, link.id, link.created_at
+    link, retried = _claim(session, story, project.repo, target)
+    audit.record(session, actor, "story.push", "story", story.id, target=target.value, repo=project.repo)
+    send = (
+        _issue_sender(story, link, retried)
+        if target is LinkTarget.issue
+        else _pull_sender(story, project.repo)
+    )
+    sid, link_id = story.id, link.id
     repo = github.lazy_repository(project.repo, token)
     end_transaction(session)  # the claim and the audit row first: unsaved, GitHub is not asked
     try:
-        found = github_issues.find_issue(repo, marker(sid), LABEL, since - PENDING_FOR) if retried else None
-        if number is not None:
-            issue = github_issues.update_issue(repo, number, title, body, labels)
-        else:
-            issue = found or github_issues.create_issue(repo, title, body, labels)
+        pushed, sent = send(repo)
     except github.GitHubError as error:
         _failed(session, link_id, error.message)
         audit.record(session, actor, "story.push.result", "story", sid, outcome=f"failed: {error.message}")
         end_transaction(session)
         raise
-    _pushed(session, link_id, issue, digest(title, body, labels))
-    audit.record(session, actor, "story.push.result", "story", sid, outcome="pushed", number=issue.number)
-    return {"target": "issue", "number": issue.number, "url": issue.url, "state": issue.state}
+    _pushed(session, link_id, pushed, sent)
+    audit.record(session, actor, "story.push.result", "story", sid, outcome="pushed", number=pushed.number)
+    return {"target": target.value, "number": pushed.number, "url": pushed.url, "state": pushed.state}
+
+
+Sender = Callable[[Repository], tuple[Pushed, str]]
+
+
+def _issue_sender(story: UserStory, link: StoryLink, retried: bool) -> Sender:
+    """Update the story's issue, or create it (unless a push that failed to save it did create it)."""
+    title, body, labels = issue_content(story)
+    sid, number, since = story.id, link.number, link.created_at - PENDING_FOR
+
+    def send(repo: Repository) -> tuple[Pushed, str]:
+        if number is not None:
+            issue = github_issues.update_issue(repo, number, title, body, labels)
+        else:
+            found = github_issues.find_issue(repo, marker(sid), LABEL, since) if retried else None
+            issue = found or github_issues.create_issue(repo, title, body, labels)
+        return issue, digest(title, body, *labels)
+
+    return send
+
+
+def _pull_sender(story: UserStory, full_name: str) -> Sender:
+    """Commit the .feature file on the story's branch (nothing when it holds it already) and open its pull
+    request into the default branch, or update the open one."""
+    content = pull_content(story)
+    owner = full_name.split("/", 1)[0]
+
+    def send(repo: Repository) -> tuple[Pushed, str]:
+        base = github_git.default_branch(repo)
+        files = {content.path: content.text}
+        github_git.commit_files(repo, content.branch, base, files, content.message)
+        pull = github_git.open_pull(repo, owner, content.branch, base, content.title, content.body)
+        return pull, digest(content.path, content.text, content.title, content.body)
+
+    return send
 
 
 def links_of(session: Session, story_id: uuid.UUID) -> list[dict]:
@@ -121,7 +128,7 @@ def refresh_issue(story_id: str) -> str:
         if story is None or link is None or link.number is None:
             return "no issue"
         title, body, labels = issue_content(story)
-        if digest(title, body, labels) == link.pushed_digest:
+        if digest(title, body, *labels) == link.pushed_digest:
             return "unchanged"
         project = session.get(Project, story.project_id)
         if project is None or project.repo != link.repo:
@@ -137,22 +144,22 @@ def refresh_issue(story_id: str) -> str:
             _failed(session, link_id, error.message)
         return f"failed: {error.message}"
     with session_scope() as session:
-        _pushed(session, link_id, issue, digest(title, body, labels))
+        _pushed(session, link_id, issue, digest(title, body, *labels))
     return f"issue {number} updated"
 
 
-def _link(session: Session, story_id: uuid.UUID) -> StoryLink | None:
-    query = select(StoryLink).where(StoryLink.story_id == story_id, StoryLink.target == LinkTarget.issue)
+def _link(session: Session, story_id: uuid.UUID, target: LinkTarget = LinkTarget.issue) -> StoryLink | None:
+    query = select(StoryLink).where(StoryLink.story_id == story_id, StoryLink.target == target)
     return session.exec(query).first()
 
 
-def _claim(session: Session, story: UserStory, repo: str) -> tuple[StoryLink, bool]:
-    """The story's issue link, claimed for this push; True when an earlier push may have created the issue
-    without saving its number. A push under way refuses a second (409); so does the database when two
-    first pushes race (one link per story and target)."""
-    link = _link(session, story.id)
+def _claim(session: Session, story: UserStory, repo: str, target: LinkTarget) -> tuple[StoryLink, bool]:
+    """The story's link to `target`, claimed for this push; True when an earlier push may have created the
+    issue without saving its number. A push under way refuses a second (409); so does the database when
+    two first pushes race (one link per story and target)."""
+    link = _link(session, story.id, target)
     if link is None:
-        link = StoryLink(story_id=story.id, project_id=story.project_id, target=LinkTarget.issue, repo=repo)
+        link = StoryLink(story_id=story.id, project_id=story.project_id, target=target, repo=repo)
         session.add(link)
         session.flush()
         return link, False
@@ -166,11 +173,11 @@ def _claim(session: Session, story: UserStory, repo: str) -> tuple[StoryLink, bo
     return link, retried
 
 
-def _pushed(session: Session, link_id: uuid.UUID, issue: IssueData, pushed: str) -> None:
+def _pushed(session: Session, link_id: uuid.UUID, pushed: Pushed, sent: str) -> None:
     link = session.get(StoryLink, link_id)
     if link is not None:
-        link.number, link.url, link.pushed_digest, link.error = issue.number, issue.url, pushed, ""
-        link.state = LinkState.closed if issue.state == "closed" else LinkState.open
+        link.number, link.url, link.pushed_digest, link.error = pushed.number, pushed.url, sent, ""
+        link.state = LinkState(pushed.state) if pushed.state in LinkState.__members__ else LinkState.open
         session.add(link)
 
 

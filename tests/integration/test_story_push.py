@@ -14,7 +14,7 @@ from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
 from autodevhub.models import AuditLog, LinkState, StoryLink, UserStory
 from autodevhub.models.workflows import WebhookDelivery
-from autodevhub.stories import github_push
+from autodevhub.stories import github_push, push_content
 from autodevhub.stories.service import StoryUpdate, update_story
 from tests.support.cli import cli_in
 from tests.support.helpers import api_client, bearer, make_token, make_user
@@ -77,7 +77,7 @@ def test_a_story_becomes_one_issue_and_a_second_push_updates_it(github_project) 
     )
     assert issue["title"] == feature.strip().removeprefix("Feature:").strip()
     assert "```gherkin\n" + story["gherkin_output"].rstrip() in issue["body"]
-    assert github_push.marker(uuid.UUID(story["id"])) in issue["body"]
+    assert push_content.marker(uuid.UUID(story["id"])) in issue["body"]
     assert [item["name"] for item in issue["labels"]] == ["user-story", "draft"]
     again = push(github_project, story["id"])
     assert again.status_code == 200 and again.json()["number"] == 1
@@ -97,7 +97,7 @@ def test_a_push_whose_issue_was_created_but_not_saved_finds_it_instead_of_making
     assert refused.status_code == 502 and "GitHub answered 502" in refused.json()["detail"]
     assert github_project.fake.issues == {}
     # Now the opposite: GitHub made the issue, the answer was lost (a timeout): the row stays pending.
-    title, body, labels = github_push.issue_content(_story(story["id"]))
+    title, body, labels = push_content.issue_content(_story(story["id"]))
     github_project.fake.issues[1] = _made_on_github(github_project, title, body, labels)
     found = push(github_project, story["id"])
     assert found.status_code == 200 and found.json()["number"] == 1
@@ -178,12 +178,14 @@ def test_below_maintainer_nothing_is_pushed(github_project, role: str) -> None:
     assert refused.status_code == 403 and github_project.fake.issues == {}
 
 
-def test_a_pull_request_is_refused_clearly_for_now_and_bad_targets_are_422(github_project) -> None:
+def test_bad_targets_are_422(github_project) -> None:
     story = new_story(github_project)
-    later = push(github_project, story["id"], target="pull_request")
-    assert later.status_code == 422 and "not available yet" in later.json()["detail"]
-    assert push(github_project, story["id"], target="wiki").status_code == 422
-    assert github_project.fake.issues == {}
+    for body in ({"target": "wiki"}, {"target": None}, {"target": ["issue"]}):
+        answer = api_client().post(
+            f"/api/stories/{story['id']}/push", json=body, headers=bearer(github_project.token)
+        )
+        assert answer.status_code == 422, body
+    assert github_project.fake.issues == {} and github_project.fake.git.writes == []
 
 
 def _actor(github_project):
@@ -229,7 +231,7 @@ def test_the_story_page_pushes_and_shows_the_issue(github_project) -> None:
     assert len(github_project.fake.issues) == 1
 
 
-def test_the_cli_pushes_a_story_as_an_issue(github_project, tmp_path) -> None:
+def test_the_cli_pushes_a_story_as_an_issue_and_as_a_pull_request(github_project, tmp_path) -> None:
     fake_rest = github_project.fake  # its environment is set; the CLI has a database of its own
     invoke = cli_in(tmp_path)
     assert invoke("project", "create", "Shop", "--repo", "octo/shop").returncode == 0
@@ -238,6 +240,9 @@ def test_the_cli_pushes_a_story_as_an_issue(github_project, tmp_path) -> None:
     pushed = invoke("story", "push", story_id, "--issue")
     assert pushed.returncode == 0, pushed.stderr
     assert pushed.stdout.strip() == fake_rest.issues[1]["html_url"] and "issue #1 (open)" in pushed.stderr
-    later = invoke("story", "push", story_id, "--pr")
-    assert later.returncode != 0 and "not available yet" in later.stderr and "Traceback" not in later.stderr
-    assert len(fake_rest.issues) == 1
+    pull = invoke("story", "push", story_id, "--pr")
+    assert pull.returncode == 0, pull.stderr
+    assert (
+        pull.stdout.strip() == fake_rest.git.pulls[2]["html_url"] and "pull request #2 (open)" in pull.stderr
+    )
+    assert [number for number, issue in fake_rest.issues.items() if "pull_request" not in issue] == [1]

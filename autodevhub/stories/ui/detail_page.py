@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventHandler
 
 from autodevhub.stories.ui.components import (
     duplicate_callout,
@@ -152,37 +153,62 @@ def history_row(entry: HistoryRow) -> rx.Component:
     )
 
 
+def link_row(link: rx.Var, label: str) -> rx.Component:
+    """`Issue #12` / `Pull request #13` (a link when its address is GitHub's) and its state."""
+    states = {"closed": "purple", "merged": "violet", "pending": "gray"}
+    return rx.hstack(
+        rx.cond(
+            link.url != "",
+            rx.link(label, " #", link.number, href=link.url, is_external=True),
+            rx.text(label, " #", link.number),
+        ),
+        rx.badge(link.state, color_scheme=rx.match(link.state, *states.items(), "green")),
+        spacing="2",
+        align="center",
+    )
+
+
+def push_button(link: rx.Var, update: str, create: str, handler: EventHandler) -> rx.Component:
+    return rx.button(
+        rx.icon("github", size=16, aria_hidden="true"),
+        rx.cond(link.number > 0, update, create),
+        on_click=handler,
+        loading=StoryDetailState.pushing,
+        variant="soft",
+    )
+
+
 def github_card() -> rx.Component:
-    """The story's GitHub issue, and (maintainers and up) the push that creates or updates it."""
-    issue = StoryDetailState.issue
+    """The story's GitHub issue and pull request, and (maintainers and up) the pushes that create or
+    update them."""
+    issue, pull = StoryDetailState.issue, StoryDetailState.pull
     return card_section(
         "GitHub",
+        rx.cond(issue.number > 0, link_row(issue, "Issue")),
+        rx.cond(pull.number > 0, link_row(pull, "Pull request")),
         rx.cond(
-            issue.number > 0,
-            rx.hstack(
-                rx.cond(
-                    issue.url != "",
-                    rx.link("Issue #", issue.number, href=issue.url, is_external=True),
-                    rx.text("Issue #", issue.number),
-                ),
-                rx.badge(issue.state, color_scheme=rx.cond(issue.state == "closed", "purple", "green")),
-                spacing="2",
-                align="center",
-            ),
+            (issue.number == 0) & (pull.number == 0),
             rx.text("Not on GitHub yet.", size="2", color_scheme="gray"),
         ),
         rx.cond(
             StoryDetailState.can_push,
-            rx.button(
-                rx.icon("github", size=16, aria_hidden="true"),
-                rx.cond(issue.number > 0, "Update the GitHub issue", "Push to GitHub as an issue"),
-                on_click=StoryDetailState.push_issue,
-                loading=StoryDetailState.pushing,
-                variant="soft",
+            rx.hstack(
+                push_button(
+                    issue, "Update the GitHub issue", "Push as an issue", StoryDetailState.push_issue
+                ),
+                push_button(
+                    pull,
+                    "Update the pull request",
+                    "Push as a pull request (.feature file)",
+                    StoryDetailState.push_pull_request,
+                ),
+                spacing="2",
+                wrap="wrap",
             ),
         ),
         rx.text(
-            "Closing the issue on GitHub marks the story done; reopening it moves it back to in progress.",
+            "Closing the issue on GitHub marks the story done; reopening it moves it back to in progress. "
+            "The pull request adds the story's .feature file, tagged so CI results map back to it.",
             size="1",
             color_scheme="gray",
         ),

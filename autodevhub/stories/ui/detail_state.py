@@ -36,6 +36,7 @@ class StoryDetailState(SessionState):
     can_delete: bool = False
     can_push: bool = False
     issue: IssueLink = IssueLink()
+    pull: IssueLink = IssueLink()
     pushing: bool = False
     editor_key: int = 0
     editor_text: str = ""
@@ -76,6 +77,7 @@ class StoryDetailState(SessionState):
         self.can_delete = bool(detail and detail.can_delete)
         self.can_push = bool(detail and detail.can_push)
         self.issue = (detail.issue if detail else None) or IssueLink()
+        self.pull = (detail.pull if detail else None) or IssueLink()
         self.moves = status_moves(self.story.status, self.story.parses) if detail else []
         if detail is None:
             self.editor_text, self.problems, self.lines, self.dirty = "", [], [GutterLine(1, False)], False
@@ -163,19 +165,27 @@ class StoryDetailState(SessionState):
     @rx.event(background=True)
     async def push_issue(self):
         """Maintainers and up: the story as a GitHub issue (again: the same issue updated), off the loop."""
+        await self._push(github_push.PushRequest(target="issue"), "issue")
+
+    @rx.event(background=True)
+    async def push_pull_request(self):
+        """Maintainers and up: the story's .feature file in a GitHub pull request (again: the same one
+        updated), off the loop."""
+        await self._push(github_push.PushRequest(target="pull_request"), "pull request")
+
+    async def _push(self, request: github_push.PushRequest, what: str) -> None:
         ref = self._story_ref()
         async with self:
             if self.pushing:
                 return
             self.pushing, self.error, self.notice = True, "", ""
-        request = github_push.PushRequest(target="issue")
         pushed, error = await asyncio.to_thread(
             self._act_as_user, lambda session, actor: github_push.push(session, actor, ref, request)
         )
         async with self:
             self.pushing = False
             self.error = error
-            self.notice = f"Pushed to GitHub as issue #{pushed['number']}." if pushed else ""
+            self.notice = f"Pushed to GitHub as {what} #{pushed['number']}." if pushed else ""
             if pushed:
                 self._reload(reset_editor=not self.dirty)
 

@@ -53,11 +53,12 @@ class StoryDetail:
     can_delete: bool
     can_push: bool = False  # maintainers and up, when the project has a repository
     issue: IssueLink | None = None
+    pull: IssueLink | None = None
 
 
 @dataclasses.dataclass(frozen=True)
 class IssueLink:
-    """The story's GitHub issue: its number, state and (a GitHub https URL only) its address."""
+    """The story's GitHub issue or pull request: its number, state and (https URLs only) its address."""
 
     number: int = 0
     url: str = ""
@@ -75,12 +76,13 @@ def story_detail(session: Session, identity: Identity | None, story_id: object) 
     assert identity is not None  # get_story refused anonymous callers
     role = project_role(session, identity.id, story.project_id)
     project = session.get(Project, story.project_id)
-    issues = [link for link in github_push.links_of(session, story.id) if link["target"] == "issue"]
+    links = {link["target"]: IssueLink.of(link) for link in github_push.links_of(session, story.id)}
     return StoryDetail(
         summary=summarize(session, story),
         history=history_rows(queries.story_history(session, identity, story.id)),
         can_write=can(identity.role, Permission.STORY_WRITE, role),
         can_delete=can(identity.role, Permission.STORY_DELETE, role),
         can_push=bool(project and project.repo) and can(identity.role, Permission.STORY_PUSH, role),
-        issue=IssueLink.of(issues[0]) if issues else None,
+        issue=links.get("issue"),
+        pull=links.get("pull_request"),
     )

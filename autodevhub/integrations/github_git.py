@@ -1,0 +1,143 @@
+"""Files committed to a branch through GitHub's git data API (blobs, a tree, a commit, a ref update; never a
+clone), and the branch's one open pull request created or updated. Plain data out.
+
+Writes are never retried by the client (integrations.github): every step here is safe to repeat instead.
+A file whose blob is already on the branch is not written again, so a repeated push with nothing new makes
+no commit; a branch created meanwhile by a retried push is updated; a second open pull request for one
+branch is refused by GitHub and the first is found and updated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from github import GithubException, UnknownObjectException
+from github.Repository import Repository
+
+from autodevhub.integrations.github import GitHubError, translated_errors
+
+FILE_MODE = "100644"
+
+
+@dataclass(frozen=True)
+class PullData:
+    number: int
+    url: str
+    state: str  # open | closed | merged
+    head_sha: str
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> PullData:
+        state = "merged" if raw.get("merged_at") else str(raw.get("state") or "open")
+        head = raw.get("head") or {}
+        return cls(int(raw["number"]), str(raw.get("html_url") or ""), state, str(head.get("sha") or ""))
+
+
+def blob_sha(text: str) -> str:
+    """Git's id of a file's content, to compare with a tree's entries without reading the blob."""
+    content = text.encode()
+    return hashlib.sha1(b"blob %d\0" % len(content) + content, usedforsecurity=False).hexdigest()
+
+
+def default_branch(repo: Repository) -> str:
+    with translated_errors():
+        return str(_call(repo, "GET", repo.url).get("default_branch") or "main")
+
+
+def branch_head(repo: Repository, branch: str) -> str | None:
+    """The commit the branch points at; None when there is no such branch."""
+    with translated_errors():
+        try:
+            return str(_call(repo, "GET", f"{repo.url}/git/ref/heads/{quote(branch)}")["object"]["sha"])
+        except UnknownObjectException:
+            return None
+
+
+def tree_of(repo: Repository, commit: str) -> tuple[str, dict[str, str]]:
+    """The commit's tree: its sha and its files as path -> blob sha (one recursive read)."""
+    with translated_errors():
+        tree = _call(repo, "GET", f"{repo.url}/git/commits/{commit}")["tree"]["sha"]
+        listing = _call(repo, "GET", f"{repo.url}/git/trees/{tree}", parameters={"recursive": "1"})
+    items = listing.get("tree") or []
+    return tree, {item["path"]: item["sha"] for item in items if item.get("type") == "blob"}
+
+
+def commit_files(repo: Repository, branch: str, base: str, files: dict[str, str], message: str) -> str | None:
+    """Write `files` (path -> text) on `branch` (made from `base` when missing) in one commit; None when
+    the branch already holds them all."""
+    head = branch_head(repo, branch)
+    start = head or branch_head(repo, base)
+    if start is None:
+        raise GitHubError(f"The branch {base} does not exist in the repository.")
+    tree, present = tree_of(repo, start)
+    changed = {path: text for path, text in files.items() if present.get(path) != blob_sha(text)}
+    if not changed:
+        return None
+    with translated_errors():
+        entries = [
+            {"path": path, "mode": FILE_MODE, "type": "blob", "sha": _blob(repo, text)}
+            for path, text in sorted(changed.items())
+        ]
+        made = _call(repo, "POST", f"{repo.url}/git/trees", input={"base_tree": tree, "tree": entries})
+        fields = {"message": message, "tree": made["sha"], "parents": [start]}
+        commit = _call(repo, "POST", f"{repo.url}/git/commits", input=fields)["sha"]
+    _move_branch(repo, branch, commit, exists=head is not None)
+    return str(commit)
+
+
+def open_pull(repo: Repository, owner: str, branch: str, base: str, title: str, body: str) -> PullData:
+    """The branch's open pull request into `base`, created, or updated when its title or body differ."""
+    with translated_errors():
+        found = _open_pull(repo, owner, branch)
+        if found is None:
+            try:
+                fields = {"title": title, "head": branch, "base": base, "body": body}
+                return PullData.of(_call(repo, "POST", f"{repo.url}/pulls", input=fields))
+            except GithubException as error:
+                found = _open_pull(repo, owner, branch) if error.status == 422 else None
+                if found is None:
+                    raise
+        if found.get("title") != title or (found.get("body") or "") != body:
+            url = f"{repo.url}/pulls/{found['number']}"
+            found = _call(repo, "PATCH", url, input={"title": title, "body": body})
+        return PullData.of(found)
+
+
+def pull(repo: Repository, number: int) -> PullData:
+    with translated_errors():
+        return PullData.of(_call(repo, "GET", f"{repo.url}/pulls/{number}"))
+
+
+def _open_pull(repo: Repository, owner: str, branch: str) -> dict[str, Any] | None:
+    query = {"head": f"{owner}:{branch}", "state": "open"}
+    listing = _call(repo, "GET", f"{repo.url}/pulls", parameters=query)
+    return listing[0] if isinstance(listing, list) and listing else None
+
+
+def _blob(repo: Repository, text: str) -> str:
+    return str(
+        _call(repo, "POST", f"{repo.url}/git/blobs", input={"content": text, "encoding": "utf-8"})["sha"]
+    )
+
+
+def _move_branch(repo: Repository, branch: str, commit: str, *, exists: bool) -> None:
+    """Point the branch at the commit: update it, or create it (and update it when a concurrent push
+    created it first)."""
+    ref = {"sha": commit, "force": False}
+    with translated_errors():
+        if not exists:
+            try:
+                fields = {"ref": f"refs/heads/{branch}", "sha": commit}
+                _call(repo, "POST", f"{repo.url}/git/refs", input=fields)
+                return
+            except GithubException as error:
+                if error.status != 422:
+                    raise
+        _call(repo, "PATCH", f"{repo.url}/git/refs/heads/{quote(branch)}", input=ref)
+
+
+def _call(repo: Repository, method: str, url: str, **arguments: Any) -> Any:
+    return repo.requester.requestJsonAndCheck(method, url, **arguments)[1]
