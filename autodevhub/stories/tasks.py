@@ -13,7 +13,7 @@ from autodevhub.integrations import github
 from autodevhub.models import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory
 from autodevhub.stories import github_push
 from autodevhub.stories.status import STORY_CHANGED, move_status
-from autodevhub.workflows.github.webhooks import ISSUE_CHANGED
+from autodevhub.workflows.github.webhooks import ISSUE_CHANGED, PULL_CHANGED
 
 GITHUB = Actor(None, None, "github issues webhook")
 STEPS = {  # the issue's action -> the statuses the story walks through (FLOW allows one step at a time)
@@ -53,3 +53,22 @@ def issue_state(project_id: str, number: int, action: str) -> str:
             if move_status(session, GITHUB, story, step, issue=number, issue_action=action)
         ]
         return f"story {story.id}: " + (" -> ".join(moved) if moved else "unchanged")
+
+
+@jobs.job("stories.pull_state", max_tries=3, listens=PULL_CHANGED)
+def pull_state(project_id: str, number: int, state: str, merged_at: str, merge_sha: str) -> str:
+    """A pull request of the project's repository changed: the story's link follows (open, closed, merged;
+    merged is final whatever order the deliveries come in)."""
+    with session_scope() as session:
+        query = select(StoryLink).where(
+            StoryLink.project_id == uuid.UUID(project_id),
+            StoryLink.target == LinkTarget.pull_request,
+            StoryLink.number == number,
+        )
+        link = session.exec(query).first()
+        if link is None or state not in LinkState.__members__:
+            return "no story follows this pull request"
+        if link.state is not LinkState.merged:
+            link.state = LinkState(state)
+            session.add(link)
+        return f"story {link.story_id}: pull request {link.state.value}"

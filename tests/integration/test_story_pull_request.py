@@ -5,19 +5,23 @@ commit on the same pull request."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from gherkin import Parser
 from sqlmodel import Session, select
 
+from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
 from autodevhub.models import LinkState, LinkTarget, StoryLink
+from autodevhub.models.workflows import WebhookDelivery
 from autodevhub.projects import members
 from autodevhub.stories import push_content
 from autodevhub.stories.feature_tags import story_tag
 from tests.integration.test_story_push import _actor, _story, new_story, push
 from tests.support import fake_github_pulls
 from tests.support.helpers import make_token, make_user
+from tests.support.webhook_helpers import PAYLOADS, example, hook_fixture  # noqa: F401 (fixture)
 from tests.support.workflow_helpers import github_project_fixture  # noqa: F401 (fixture)
 
 
@@ -124,3 +128,41 @@ def test_a_repository_without_write_access_gets_a_clear_error_and_the_next_push_
     assert link.error and link.number is None
     github_project.fake.grants.pop("ghp_fake")
     assert push(github_project, story["id"], target="pull_request").status_code == 200
+
+
+def pull_event(number: int, action: str, merged: bool = False) -> dict:
+    """octokit/webhooks' `pull_request` examples, moved to the project's repository and pull request."""
+    payload = example(f"pull_request/{action}.payload.json")
+    payload["number"] = number
+    payload["pull_request"].update(number=number, state="closed" if action == "closed" else "open")
+    payload["pull_request"]["merged_at"] = "2026-12-01T10:00:00Z" if merged else None
+    payload["repository"].update(full_name="octo/shop", name="shop")
+    return payload
+
+
+def link_state() -> LinkState:
+    with Session(get_engine()) as session:
+        return session.exec(select(StoryLink).where(StoryLink.target == LinkTarget.pull_request)).one().state
+
+
+def test_the_pull_requests_webhook_moves_its_state_and_merged_stays_merged(github_project, hook) -> None:
+    story = new_story(github_project)
+    assert push(github_project, story["id"], target="pull_request").json()["number"] == 1
+    assert hook("pull_request", pull_event(1, "closed")).status_code == 202  # closed unmerged
+    assert jobs.local_runner().wait_idle(20) and link_state() is LinkState.closed
+    assert hook("pull_request", pull_event(1, "reopened")).status_code == 202
+    assert jobs.local_runner().wait_idle(20) and link_state() is LinkState.open
+    assert hook("pull_request", pull_event(1, "closed", merged=True)).status_code == 202
+    assert jobs.local_runner().wait_idle(20) and link_state() is LinkState.merged
+    assert hook("pull_request", pull_event(1, "synchronize")).status_code == 202  # delivered late
+    assert jobs.local_runner().wait_idle(20) and link_state() is LinkState.merged
+    assert hook("pull_request", pull_event(7, "closed", merged=True)).status_code == 202  # not a story's
+
+
+def test_every_pull_request_example_is_accepted(github_project, hook) -> None:
+    for path in sorted((PAYLOADS / "pull_request").glob("*.json")):
+        response = hook("pull_request", json.loads(path.read_text()))
+        assert response.status_code == 202, (path.name, response.text)
+    with Session(get_engine()) as session:
+        outcomes = {row.outcome for row in session.exec(select(WebhookDelivery))}
+    assert outcomes == {"no project tracks this repository"}

@@ -172,12 +172,29 @@ class IssuesDelivery(Delivery):
     issue: Issue
 
 
+class PullRequest(_Model):
+    number: int = Field(ge=1, le=2**31 - 1)
+    state: str = Field(default="open", max_length=20)
+    merged_at: datetime | None = None
+    merge_commit_sha: str | None = Field(default=None, max_length=64)
+
+    @property
+    def outcome(self) -> str:
+        """open | closed | merged."""
+        return "merged" if self.merged_at else self.state
+
+
+class PullRequestDelivery(Delivery):
+    pull_request: PullRequest
+
+
 MODELS: dict[str, type[Delivery]] = {
     "workflow_run": WorkflowRunDelivery,
     "deployment_status": RunDelivery,
     "workflow_job": WorkflowJobDelivery,
     "push": PushDelivery,
     "issues": IssuesDelivery,
+    "pull_request": PullRequestDelivery,
 }
 
 

@@ -41,6 +41,7 @@ KEEP_DELIVERIES = timedelta(days=30)
 WAITING = "waiting for run "
 RUN_COMPLETED = "workflows.run_completed"  # topic: a completed run was stored (argument: its id)
 ISSUE_CHANGED = "workflows.issue_changed"  # topic: project id, issue number, action (closed, reopened...)
+PULL_CHANGED = "workflows.pull_changed"  # topic: project id, number, open|closed|merged, merged at, merge sha
 
 
 class Undecodable(ValueError):
@@ -166,6 +167,8 @@ def _apply(session: Session, delivery: payloads.Delivery) -> str:
         return "; ".join(_apply_push(session, project, delivery) for project in projects)
     if isinstance(delivery, payloads.IssuesDelivery):
         return _apply_issue(session, projects, delivery)
+    if isinstance(delivery, payloads.PullRequestDelivery):
+        return _apply_pull(session, projects, delivery.pull_request)
     run = delivery.run() if isinstance(delivery, payloads.RunDelivery) else None
     if run is None:
         return "a deployment without a workflow run"
@@ -223,6 +226,16 @@ def _apply_issue(session: Session, projects: list[Project], delivery: payloads.I
         args = (str(project.id), issue.number, delivery.action)
         jobs.emit_after_commit(session, ISSUE_CHANGED, *args, key=key)
     return f"issue {issue.number} {delivery.action}"
+
+
+def _apply_pull(session: Session, projects: list[Project], pull: payloads.PullRequest) -> str:
+    """Tell the listeners (stories pushed as pull requests) where a pull request of the repository stands."""
+    merged_at = pull.merged_at.isoformat() if pull.merged_at else ""
+    for project in projects:
+        key = f"{project.id}:pull:{pull.number}:{pull.outcome}:{utcnow().timestamp()}"
+        args = (str(project.id), pull.number, pull.outcome, merged_at, pull.merge_commit_sha or "")
+        jobs.emit_after_commit(session, PULL_CHANGED, *args, key=key)
+    return f"pull request {pull.number} {pull.outcome}"
 
 
 def _apply_push(session: Session, project: Project, push: payloads.PushDelivery) -> str:
