@@ -16,7 +16,12 @@ def docs() -> None:
 @docs.command("generate")
 @click.argument("project_name", metavar="PROJECT")
 @click.option("--path", "directory", required=True, help="A local checkout to document.")
-@click.option("--engine", type=click.Choice(["auto", "rules"]), default="auto", help="auto = rules for now.")
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "rules", "claude"]),
+    default="auto",
+    help="auto = claude when ANTHROPIC_API_KEY is set, else rules.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the pages and the run's figures as JSON.")
 @click.option("--as", "email", default=None, help="Act as this account (default: the first admin).")
 def docs_generate(project_name: str, directory: str, engine: str, as_json: bool, email: str | None) -> None:
@@ -28,9 +33,14 @@ def docs_generate(project_name: str, directory: str, engine: str, as_json: bool,
     def run(session):
         project = project_by_name(session, project_name)
         generation = service.generate_from_directory(
-            session, actor_for(session, email), project.id, directory
+            session, actor_for(session, email), project.id, directory, engine=engine
         )
-        return {"pages": generation.pages, "stats": generation.stats, "skipped": generation.skipped}
+        return {
+            "pages": generation.pages,
+            "stats": generation.stats,
+            "skipped": generation.skipped,
+            "claude": generation.claude,
+        }
 
     result = run_service(run)
     if as_json:
@@ -43,6 +53,10 @@ def docs_generate(project_name: str, directory: str, engine: str, as_json: bool,
     )
     for reason, count in result["skipped"].items():
         click.echo(f"skipped {count}: {reason}")
+    if result["claude"] is not None:
+        from autodevhub.documentation.engine.claude import describe
+
+        click.echo(describe(result["claude"]))
 
 
 @docs.command("export")

@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     anthropic_model: str = Field("claude-sonnet-5-5", validation_alias="ANTHROPIC_MODEL")
     anthropic_timeout: float = Field(60.0, gt=0, le=600, validation_alias="ANTHROPIC_TIMEOUT")
     anthropic_max_retries: int = Field(2, ge=0, le=10, validation_alias="ANTHROPIC_MAX_RETRIES")
+    docs_max_tokens: int = Field(200_000, ge=0, le=100_000_000, validation_alias="AUTODEVHUB_DOCS_MAX_TOKENS")
     github_token: str = Field("", validation_alias="GITHUB_TOKEN")
     github_url: str = Field("https://github.com", validation_alias="GITHUB_URL")
     github_api_url: str = Field("https://api.github.com", validation_alias="GITHUB_API_URL")

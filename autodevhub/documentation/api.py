@@ -70,7 +70,9 @@ class DocVersionList(BaseModel):
 
 class GenerateBody(BaseModel):
     ref: str | None = Field(None, max_length=255, description="a GitHub ref (GitHub sources: not yet)")
-    engine: str = Field("auto", max_length=20, description="auto or rules (claude: not yet)")
+    engine: str = Field(
+        "auto", max_length=20, description="auto (claude when ANTHROPIC_API_KEY is set), rules or claude"
+    )
 
 
 class GenerateQueued(BaseModel):
@@ -84,6 +86,7 @@ class RunStatus(BaseModel):
     message: str
     files_read: int
     pages_written: int
+    tokens: int = Field(0, description="Claude tokens the run spent (0 with the rules engine)")
     started_at: str | None = None
     finished_at: str | None = None
     updated_at: str | None = None

@@ -20,10 +20,11 @@ from autodevhub.core import audit, jobs
 from autodevhub.core.cache import get_cache
 from autodevhub.core.errors import Conflict, InvalidInput
 from autodevhub.core.identity import Actor, Identity
+from autodevhub.core.settings import get_settings
+from autodevhub.documentation.service import resolve_engine
 from autodevhub.models import Documentation, utcnow
 
 JOB = "docs.generate"
-ENGINES = ("auto", "rules")
 ACTIVE = ("queued", "running")
 RUN_TTL_SECONDS = 7 * 86400
 STALE_AFTER = timedelta(minutes=35)  # past the workers' 30-minute job timeout: the run was lost
@@ -66,7 +67,7 @@ def write_run(project_id: uuid.UUID | str, **fields: Any) -> None:
     cache.set(_key(project_id), {**run, **fields, "updated_at": utcnow().isoformat()}, RUN_TTL_SECONDS)
 
 
-IDLE = {"job_id": None, "state": "idle", "message": "", "files_read": 0, "pages_written": 0}
+IDLE = {"job_id": None, "state": "idle", "message": "", "files_read": 0, "pages_written": 0, "tokens": 0}
 
 
 def _status(stored: dict[str, Any] | None) -> dict[str, Any]:
@@ -88,12 +89,10 @@ def request_generation(
     session: Session, actor: Actor, project_id: object, *, ref: str | None = None, engine: str = "auto"
 ) -> dict[str, Any]:
     """Queue a generation of the project's docs (DOCS_WRITE); {job_id, queued}, queued False while one
-    runs. Refused, with the reason: an unknown engine, a ref (local sources have none), no source."""
+    runs. Refused, with the reason: an unknown engine, claude without ANTHROPIC_API_KEY, a ref (local
+    sources have none), no source. The job resolves auto again when it runs."""
     project = require_project(session, actor.identity, Permission.DOCS_WRITE, project_id)
-    if engine == "claude":
-        raise InvalidInput("The Claude docs engine is not available yet: use auto or rules.")
-    if engine not in ENGINES:
-        raise InvalidInput("engine must be auto or rules.")
+    resolve_engine(engine, get_settings())
     if ref:
         raise InvalidInput("A ref needs a GitHub source, which is not supported yet: leave ref out.")
     if local_source(session, project.id) is None:
@@ -106,7 +105,7 @@ def request_generation(
     )
     write_run(project.id, job_id=key, state="queued", message="Queued.", files_read=0, pages_written=0)
     try:
-        args = (str(project.id), str(actor.user_id), actor.ip, actor.user_agent)
+        args = (str(project.id), str(actor.user_id), actor.ip, actor.user_agent, engine)
         queued = jobs.enqueue(JOB, *args, job_id=key)
     except jobs.JobsUnavailable as error:
         write_run(project.id, state="failed", message=error.message)

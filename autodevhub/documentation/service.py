@@ -23,23 +23,28 @@ from autodevhub.core import audit
 from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.core.identity import Actor, Identity
+from autodevhub.core.settings import Settings, get_settings
 from autodevhub.documentation import freshness
 from autodevhub.documentation.engine import Generated, Page, generate
+from autodevhub.documentation.engine import claude as claude_docs
 from autodevhub.documentation.sources import SourceTree, refused_name
 from autodevhub.documentation.sources.local import read_directory
 from autodevhub.models import Documentation, DocumentationVersion, utcnow
 
-ENGINE = "rules"
+ENGINES = ("auto", "rules", "claude")
+COMPARED = ("engine", "claude")  # besides content and sources: a page whose engine notes differ is rewritten
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class Generation:
-    """A run's pages ({id, title, doc_type, file_path}) and figures: files read and skipped, symbols, time."""
+    """A run's pages ({id, title, doc_type, file_path}), figures (files read and skipped, symbols, time,
+    tokens, cost), what was skipped, and with the Claude engine its summary (claude_docs.write's)."""
 
     pages: list[dict[str, str | None]]
     stats: dict[str, Any]
     skipped: dict[str, int]
+    claude: dict[str, Any] | None = None
 
 
 Progress = Callable[..., None]  # told files_read, then pages_written, with a message
@@ -49,13 +54,32 @@ def _quiet(**_fields: object) -> None:
     """The progress callback of a run nobody follows."""
 
 
+def resolve_engine(engine: str, settings: Settings) -> str:
+    """The engine a run uses: auto is claude when ANTHROPIC_API_KEY is set, else rules."""
+    if engine not in ENGINES:
+        raise InvalidInput("engine must be auto, rules or claude.")
+    if engine == "auto":
+        return "claude" if settings.anthropic_api_key else "rules"
+    if engine == "claude" and not settings.anthropic_api_key:
+        raise InvalidInput("The Claude engine needs ANTHROPIC_API_KEY: set it, or use auto or rules.")
+    return engine
+
+
 def generate_from_directory(
-    session: Session, actor: Actor, project_id: object, directory: str, progress: Progress = _quiet
+    session: Session,
+    actor: Actor,
+    project_id: object,
+    directory: str,
+    progress: Progress = _quiet,
+    engine: str = "auto",
 ) -> Generation:
     """Generate (or regenerate) a project's docs from a local directory; DOCS_WRITE on the project."""
     started = time.perf_counter()
+    settings = get_settings()
+    chosen = resolve_engine(engine, settings)
     project = require_project(session, actor.identity, Permission.DOCS_WRITE, project_id)
     project_key = project.id
+    previous = _infos(session, project_key) if chosen == "claude" else {}
     end_transaction(session)
     root = Path(directory).expanduser().resolve()
     try:
@@ -64,34 +88,55 @@ def generate_from_directory(
         raise InvalidInput(f"{directory} is not a directory.") from None
     progress(files_read=len(tree.files), message=f"Read {len(tree.files)} files; parsing them.")
     generated = generate(tree)
+    written = None
+    if chosen == "claude":
+        progress(message=f"Asking Claude to summarize what changed ({len(generated.pages)} pages).")
+        written = claude_docs.write(generated, tree, previous, settings)
+        generated = Generated(written.pages, generated.symbols)
     progress(message=f"Writing {len(generated.pages)} pages.")
     require_project(session, actor.identity, Permission.DOCS_WRITE, project_key)
-    base = {"ref": "local", "root": str(root), "engine": ENGINE, "generated_at": utcnow().isoformat()}
-    pages, changed, removed = save_pages(session, project_key, generated, tree, base)
+    base = {"ref": "local", "root": str(root), "engine": chosen, "generated_at": utcnow().isoformat()}
+    infos = written.infos if written else {}
+    pages, changed, removed = save_pages(session, project_key, generated, tree, base, infos)
+    summary = written.summary if written else None
     stats = {
         "files_read": len(tree.files),
         "files_skipped": len(tree.skipped),
         "symbols": generated.symbols,
         "duration_ms": round((time.perf_counter() - started) * 1000),
-        "tokens": 0,
-        "cost_usd": 0.0,
+        "tokens": summary["tokens"] if summary else 0,
+        "cost_usd": summary["cost_usd"] if summary else 0.0,
     }
     counts = {"pages": len(pages), "changed": changed, "removed": removed, "skipped": tree.summary()}
     audit.record(
-        session, actor, "docs.generate", "project", project_key, ref="local", engine=ENGINE, **counts
-    )
+        session, actor, "docs.generate", "project", project_key, ref="local", engine=chosen,
+        tokens=stats["tokens"], **counts,
+    )  # fmt: skip
     listed = [
         {"id": str(row.id), "title": row.title, "doc_type": row.doc_type, "file_path": row.file_path}
         for row in pages
     ]
-    return Generation(listed, stats, tree.summary())
+    return Generation(listed, stats, tree.summary(), summary)
+
+
+def _infos(session: Session, project_id: uuid.UUID) -> dict[str, dict[str, Any]]:
+    """Each page's version_info by its path in the docs tree (what Claude summaries are reused from)."""
+    query = select(Documentation.file_path, Documentation.version_info).where(
+        Documentation.project_id == project_id
+    )
+    return {str(path): dict(info) for path, info in session.exec(query).all()}
 
 
 def save_pages(
-    session: Session, project_id: uuid.UUID, generated: Generated, tree: SourceTree, base: dict[str, Any]
+    session: Session,
+    project_id: uuid.UUID,
+    generated: Generated,
+    tree: SourceTree,
+    base: dict[str, Any],
+    infos: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[Documentation], int, int]:
     """Write each page (a changed one keeps its previous text as a version) and drop the pages no longer
-    generated; the pages, how many changed and how many went."""
+    generated; `infos` adds to a page's version_info by its path. The pages, how many changed and went."""
     hashes = {file.path: file.sha256 for file in tree.files}
     existing = {
         row.file_path: row
@@ -100,20 +145,23 @@ def save_pages(
     saved, changed = [], 0
     for page in generated.pages:
         sources = {path: hashes[path] for path in page.sources}
+        info = {**base, **(infos or {}).get(page.file_path, {}), "sources": sources}
         row = existing.get(page.file_path)
         if row is None:
             row = Documentation(
                 project_id=project_id, doc_type=page.doc_type, title=page.title, file_path=page.file_path
             )
             version = 1
-        elif row.content == page.content and row.version_info.get("sources") == sources:
+        elif row.content == page.content and all(
+            row.version_info.get(key) == info.get(key) for key in ("sources", *COMPARED)
+        ):
             saved.append(row)
             continue
         else:
             version = int(row.version_info.get("version", 1))
             session.add(_version_of(row, version))
             version += 1
-        _fill(row, page, {**base, "version": version, "sources": sources})
+        _fill(row, page, {**info, "version": version})
         session.add(row)
         saved.append(row)
         changed += 1

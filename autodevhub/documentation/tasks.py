@@ -14,6 +14,7 @@ from autodevhub.core.db import session_scope
 from autodevhub.core.errors import NotAuthenticated, ServiceError
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.documentation import runs, service
+from autodevhub.documentation.engine.claude import describe
 from autodevhub.models import User, utcnow
 
 FAILED = "The generation failed on the server; its log says why."
@@ -29,18 +30,25 @@ def _identity(session: Session, user_id: str) -> Identity:
 
 
 def _generate(
-    project_id: str, user_id: str, ip: str | None, user_agent: str | None, progress: service.Progress
+    project_id: str,
+    user_id: str,
+    ip: str | None,
+    user_agent: str | None,
+    progress: service.Progress,
+    engine: str,
 ) -> service.Generation:
     with session_scope() as session:
         actor = Actor.of(_identity(session, user_id), ip, user_agent)
         root = runs.local_source(session, parse_id(project_id, "Project"))
         if root is None:
             raise ServiceError("The project's local source is gone: generate it from the CLI again.")
-        return service.generate_from_directory(session, actor, project_id, root, progress)
+        return service.generate_from_directory(session, actor, project_id, root, progress, engine)
 
 
 @jobs.job(runs.JOB, max_tries=1, keep_result=0)
-def generate(project_id: str, user_id: str, ip: str | None, user_agent: str | None) -> dict[str, Any]:
+def generate(
+    project_id: str, user_id: str, ip: str | None, user_agent: str | None, engine: str = "auto"
+) -> dict[str, Any]:
     """Generate the project's docs as the user who asked (their role checked again now)."""
 
     def progress(**fields: Any) -> None:
@@ -48,7 +56,7 @@ def generate(project_id: str, user_id: str, ip: str | None, user_agent: str | No
 
     progress(state="running", message="Reading the source files.", started_at=utcnow().isoformat())
     try:
-        generation = _generate(project_id, user_id, ip, user_agent, progress)
+        generation = _generate(project_id, user_id, ip, user_agent, progress, engine)
     except ServiceError as error:
         progress(state="failed", message=error.message, finished_at=utcnow().isoformat())
         return {"error": error.message}
@@ -57,10 +65,14 @@ def generate(project_id: str, user_id: str, ip: str | None, user_agent: str | No
         progress(state="failed", message=FAILED, finished_at=utcnow().isoformat())
         raise
     written = len(generation.pages)
+    message = f"{written} pages written from {generation.stats['files_read']} files."
+    if generation.claude is not None:
+        message += " " + describe(generation.claude)
     progress(
         state="done",
-        message=f"{written} pages written from {generation.stats['files_read']} files.",
+        message=message,
         pages_written=written,
+        tokens=generation.stats["tokens"],
         finished_at=utcnow().isoformat(),
     )
     return {"pages": written, "stats": generation.stats}

@@ -30,7 +30,8 @@ MAX_RETRY_WAIT = 20.0
 SPEND_LIMIT_CODES = {"enforced_spend_limit_reached"}
 SPEND_LIMIT_TEXT = re.compile(r"spend limit|usage limits?|credit balance|billing", re.IGNORECASE)
 # USD per million input / output tokens (Anthropic's list prices, late 2026); the first fragment of the
-# model id that matches wins. An estimate: cache and batch discounts are not applied.
+# model id that matches wins. An estimate: prompt-cache writes cost 1.25 x and reads 0.1 x the input price
+# (5-minute cache), batch discounts are not applied.
 PRICES = (
     ("fable-5", 10.0, 50.0),
     ("opus-5-5", 4.0, 20.0),
@@ -47,6 +48,18 @@ PRICES = (
     ("3-5-haiku", 0.8, 4.0),
     ("haiku", 0.25, 1.25),
 )
+CACHE_WRITE, CACHE_READ = 1.25, 0.1
+REASONS = {  # a ClaudeError's reason as users read it
+    "timeout": "Claude did not answer in time",
+    "overloaded": "Claude is overloaded (HTTP 529)",
+    "auth": "Claude refused the API key; check ANTHROPIC_API_KEY",
+    "spend_limit": "the Anthropic account reached its spend limit (not retried)",
+    "billing": "the Anthropic account has a billing problem",
+    "rate_limited": "Claude's rate limit was reached",
+    "connection": "Claude could not be reached",
+    "server_error": "Claude answered with a server error",
+    "api_error": "Claude answered with an error",
+}
 
 
 class ClaudeError(Exception):
@@ -61,12 +74,20 @@ class ClaudeError(Exception):
 
 @dataclass
 class Usage:
-    """What one generation cost: HTTP attempts (retries included) and tokens, summed over its calls."""
+    """What one generation cost: HTTP attempts (retries included) and tokens, summed over its calls
+    (input_tokens excludes the prompt-cache writes and reads, as Anthropic's usage reports them)."""
 
     attempts: int = 0
     calls: int = 0
     input_tokens: int = 0
     output_tokens: int = 0
+    cache_write_tokens: int = 0
+    cache_read_tokens: int = 0
+
+    @property
+    def tokens(self) -> int:
+        """Every token of the calls: input, cache writes and reads, output."""
+        return self.input_tokens + self.cache_write_tokens + self.cache_read_tokens + self.output_tokens
 
 
 @dataclass
@@ -192,28 +213,33 @@ def classify(error: BaseException) -> ClaudeError:
     return ClaudeError(reason, str(message or error.message), status)
 
 
-def cost_usd(model: str, input_tokens: int, output_tokens: int) -> float | None:
+def cost_usd(
+    model: str, input_tokens: int, output_tokens: int, cache_write: int = 0, cache_read: int = 0
+) -> float | None:
     """An estimate from list prices; None for a model this table does not know."""
     for fragment, per_input, per_output in PRICES:
         if fragment in model:
-            return round((input_tokens * per_input + output_tokens * per_output) / 1_000_000, 6)
+            cached = cache_write * CACHE_WRITE + cache_read * CACHE_READ
+            return round(((input_tokens + cached) * per_input + output_tokens * per_output) / 1_000_000, 6)
     return None
 
 
 async def call_tool(
     settings: Settings,
     *,
-    system: str,
+    system: str | list[dict[str, Any]],
     messages: list[dict[str, Any]],
     tool: dict[str, Any],
     on_delta: Callable[[str], None] | None = None,
+    max_tokens: int = MAX_TOKENS,
 ) -> ToolAnswer:
-    """One streamed Messages call that must answer with `tool`; partial JSON goes to on_delta as it comes."""
+    """One streamed Messages call that must answer with `tool`; partial JSON goes to on_delta as it comes.
+    `system` may be text blocks (one with cache_control marks the end of the cached prompt prefix)."""
     usage = _usage.get()
     try:
         async with client(settings).messages.stream(
             model=settings.anthropic_model,
-            max_tokens=MAX_TOKENS,
+            max_tokens=max_tokens,
             system=system,
             messages=messages,
             tools=[tool],
@@ -229,6 +255,8 @@ async def call_tool(
         usage.calls += 1
         usage.input_tokens += message.usage.input_tokens
         usage.output_tokens += message.usage.output_tokens
+        usage.cache_write_tokens += message.usage.cache_creation_input_tokens or 0
+        usage.cache_read_tokens += message.usage.cache_read_input_tokens or 0
     block = next((b for b in message.content if b.type == "tool_use"), None)
     text = " ".join(b.text for b in message.content if b.type == "text")
     return ToolAnswer(

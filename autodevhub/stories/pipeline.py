@@ -13,6 +13,7 @@ from typing import Any
 
 from autodevhub.core.cache import get_cache
 from autodevhub.core.settings import Settings
+from autodevhub.integrations import claude
 from autodevhub.models import utcnow
 from autodevhub.stories.engine import claude as claude_engine
 from autodevhub.stories.engine import scoring
@@ -24,15 +25,7 @@ CACHE_TTL = 3600
 CACHE_PREFIX = "story:"
 Progress = Callable[[str, str], None]
 FALLBACK = {
-    "timeout": "Claude did not answer in time",
-    "overloaded": "Claude is overloaded (HTTP 529)",
-    "auth": "Claude refused the API key; check ANTHROPIC_API_KEY",
-    "spend_limit": "the Anthropic account reached its spend limit (not retried)",
-    "billing": "the Anthropic account has a billing problem",
-    "rate_limited": "Claude's rate limit was reached",
-    "connection": "Claude could not be reached",
-    "server_error": "Claude answered with a server error",
-    "api_error": "Claude answered with an error",
+    **claude.REASONS,
     "refused": "Claude declined to write this story",
     "invalid_output": "Claude's answer did not parse, even after one repair round",
 }

@@ -89,8 +89,8 @@ def test_without_a_local_source_the_refusal_says_what_to_do(world, member):  # n
 @pytest.mark.parametrize(
     ("body", "words"),
     [
-        ({"engine": "claude"}, "Claude docs engine is not available yet"),
-        ({"engine": "magic"}, "engine must be auto or rules"),
+        ({"engine": "claude"}, "Claude engine needs ANTHROPIC_API_KEY"),
+        ({"engine": "magic"}, "engine must be auto, rules or claude"),
         ({"ref": "main"}, "ref needs a GitHub source"),
         ({"ref": 12}, "string"),
         ({"engine": "x" * 50}, "at most 20"),

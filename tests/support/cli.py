@@ -14,11 +14,13 @@ ADMIN_PASSWORD = "correct horse battery staple"
 Invoke = Callable[..., subprocess.CompletedProcess[str]]
 
 
-def cli_in(folder: Path, project: str = "Clinic") -> Invoke:
-    """`invoke(*args, stdin=None)` running the CLI in `folder`, after `db upgrade`, an admin and `project`."""
+def cli_in(folder: Path, project: str = "Clinic", extra: dict[str, str] | None = None) -> Invoke:
+    """`invoke(*args, stdin=None)` running the CLI in `folder`, after `db upgrade`, an admin and `project`;
+    `extra` sets environment variables (such as a fake Anthropic's) on top of the test's own."""
     ours = ("ANTHROPIC_", "REDIS_URL", "AUTODEVHUB_", "DATABASE_URL")
     env = {name: value for name, value in os.environ.items() if not name.startswith(ours)}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'cli.db'}", AUTODEVHUB_DATA_DIR=str(folder / "data"))
+    env.update(extra or {})
 
     def invoke(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

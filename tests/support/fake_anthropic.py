@@ -2,9 +2,14 @@
 
 By default every POST /v1/messages is answered with a write_gherkin tool call built from the description in
 the prompt: the fake plays the model by answering with what the rule engine would write, so the whole Claude
-path (prompt, SDK, schema, our renderer, the parser) runs for real. Queue other answers with
-`fake.queue(...)`: a different tool input, an error status with Anthropic's error body, a refusal, each
-optionally delayed. `fake.observe`, when set, is called as each request arrives (to look at the app).
+path (prompt, SDK, schema, our renderer, the parser) runs for real. A request for the docs engine's
+write_summary tool is answered with a summary naming the page the prompt asks about.
+Prompt caching as Anthropic documents it: a request whose tools and system blocks up to one marked
+cache_control reach `min_cache_tokens` reports that prefix as cache_creation_input_tokens the first time and
+as cache_read_input_tokens after; input_tokens counts the rest (about 4 characters a token).
+Queue other answers with `fake.queue(...)`: a different tool input, an error status with Anthropic's error
+body, a refusal, usage figures, each optionally delayed. `fake.observe`, when set, is called as each request
+arrives (to look at the app).
 Use the `fake_anthropic` fixture; it points ANTHROPIC_BASE_URL and ANTHROPIC_API_KEY at the fake.
 """
 
@@ -27,6 +32,8 @@ from autodevhub.stories.engine.spec import spec_to_dict
 from tests.support.loopback import LoopbackServer
 
 DESCRIPTION = re.compile(r"<description>\n(.*)\n</description>", re.S)
+SUMMARY_OF = re.compile(r"^Write the summary of (.+?)\.$", re.M)
+SUMMARY_TOOL = "write_summary"
 CHUNK = 120
 
 
@@ -42,6 +49,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     refusal: str = ""
+    usage: dict[str, int] | None = None  # the usage figures to report instead of the counted ones
 
     @classmethod
     def error(cls, status: int, error_type: str, message: str, **kwargs: Any) -> Reply:
@@ -59,6 +67,8 @@ class FakeAnthropic(LoopbackServer):
         self.requests: list[dict[str, Any]] = []
         self.observe: Callable[[], Any] | None = None  # called as each request arrives
         self.observations: list[Any] = []
+        self.min_cache_tokens = 1024  # Anthropic's minimum cacheable prompt for Sonnet and Opus
+        self.cached: set[str] = set()
 
     def environment(self) -> dict[str, str]:
         return {"ANTHROPIC_BASE_URL": self.url, "ANTHROPIC_API_KEY": self.api_key}
@@ -78,10 +88,35 @@ def model_answer(body: dict[str, Any]) -> dict[str, Any]:
     return spec_to_dict(generate(match.group(1) if match else text))
 
 
-def _events(body: dict[str, Any], reply: Reply) -> Iterator[tuple[str, dict[str, Any]]]:
-    tool_input = reply.tool_input if reply.tool_input is not None else model_answer(body)
+def summary_answer(body: dict[str, Any]) -> dict[str, Any]:
+    """The docs engine's summary 'the model' writes: a sentence naming the page the prompt asks about."""
+    match = SUMMARY_OF.search(body["messages"][0]["content"])
+    return {"summary": f"The fake model's summary of {match.group(1) if match else 'the repository'}."}
+
+
+def counted_usage(fake: FakeAnthropic, body: dict[str, Any]) -> dict[str, int]:
+    """input_tokens, cache writes and reads for a request, caching its prefix as Anthropic does."""
+    total = len(json.dumps(body)) // 4
+    system = body.get("system") if isinstance(body.get("system"), list) else []
+    marked = [i for i, block in enumerate(system) if isinstance(block, dict) and block.get("cache_control")]
+    usage = {"input_tokens": max(1, total), "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0}
+    if not marked:
+        return usage
+    prefix = json.dumps([body.get("tools"), system[: marked[-1] + 1]])
+    cached = len(prefix) // 4
+    if cached < fake.min_cache_tokens:
+        return usage
+    kind = "cache_read_input_tokens" if prefix in fake.cached else "cache_creation_input_tokens"
+    fake.cached.add(prefix)
+    return {**usage, "input_tokens": max(1, total - cached), kind: cached}
+
+
+def _events(fake: FakeAnthropic, body: dict[str, Any], reply: Reply) -> Iterator[tuple[str, dict[str, Any]]]:
+    tool = (body.get("tool_choice") or {}).get("name", "write_gherkin")
+    answer = summary_answer if tool == SUMMARY_TOOL else model_answer
+    tool_input = reply.tool_input if reply.tool_input is not None else answer(body)
     arguments = json.dumps(tool_input)
-    input_tokens = max(1, len(json.dumps(body)) // 4)
+    usage = reply.usage or {**counted_usage(fake, body), "output_tokens": max(1, len(arguments) // 4)}
     message = {
         "id": "msg_fake",
         "type": "message",
@@ -90,7 +125,7 @@ def _events(body: dict[str, Any], reply: Reply) -> Iterator[tuple[str, dict[str,
         "content": [],
         "stop_reason": None,
         "stop_sequence": None,
-        "usage": {"input_tokens": input_tokens, "output_tokens": 1},
+        "usage": {**usage, "output_tokens": 1},
     }
     yield "message_start", {"type": "message_start", "message": message}
     if reply.refusal:
@@ -99,17 +134,17 @@ def _events(body: dict[str, Any], reply: Reply) -> Iterator[tuple[str, dict[str,
         delta = {"type": "text_delta", "text": reply.refusal}
         yield "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
     else:
-        block = {"type": "tool_use", "id": "toolu_fake", "name": "write_gherkin", "input": {}}
+        block = {"type": "tool_use", "id": "toolu_fake", "name": tool, "input": {}}
         yield "content_block_start", {"type": "content_block_start", "index": 0, "content_block": block}
         for start in range(0, len(arguments), CHUNK):
             delta = {"type": "input_json_delta", "partial_json": arguments[start : start + CHUNK]}
             yield "content_block_delta", {"type": "content_block_delta", "index": 0, "delta": delta}
     yield "content_block_stop", {"type": "content_block_stop", "index": 0}
     stop = "refusal" if reply.refusal else "tool_use"
-    usage = {"output_tokens": max(1, len(arguments) // 4)}
+    final = {"output_tokens": usage["output_tokens"]}
     yield (
         "message_delta",
-        {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None}, "usage": usage},
+        {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None}, "usage": final},
     )
     yield "message_stop", {"type": "message_stop"}
 
@@ -164,7 +199,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.end_headers()
-        for name, data in _events(body, reply):
+        for name, data in _events(fake, body, reply):
             self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         self.wfile.flush()
         self.close_connection = True

@@ -126,6 +126,10 @@ def page_view() -> rx.Component:
                     color_scheme="gray",
                 ),
                 rx.cond(
+                    S.doc_engine != "",
+                    rx.text(S.doc_engine, size="2", color_scheme="gray", id="docs-engine-note"),
+                ),
+                rx.cond(
                     S.doc_stale.length() > 0,
                     rx.text("Changed since: ", S.doc_stale.join(", "), size="2", color_scheme="orange"),
                 ),

@@ -38,6 +38,8 @@ def progress_text(run: dict[str, Any]) -> str:
     if run.get("state") in (None, "idle"):
         return ""
     counts = f"{run.get('files_read', 0)} files read, {run.get('pages_written', 0)} pages written"
+    if run.get("tokens"):
+        counts += f", {run['tokens']} Claude tokens"
     return f"{str(run['state']).capitalize()}: {run.get('message', '')} ({counts})"
 
 
@@ -63,6 +65,7 @@ class DocsState(LivePage, PagedState, SessionState):
     doc_content: str = ""
     doc_version: int = 0
     doc_generated: str = ""
+    doc_engine: str = ""
     doc_stale: list[str] = []
     versions: list[view.VersionRow] = []
     versions_total: int = 0
@@ -92,6 +95,7 @@ class DocsState(LivePage, PagedState, SessionState):
 
     def _close_page(self) -> None:
         self.doc_id = self.doc_title = self.doc_path = self.doc_content = self.doc_generated = ""
+        self.doc_engine = ""
         self.doc_version, self.doc_stale, self.versions, self.versions_total = 0, [], [], 0
         self.diff_version, self.diff = 0, ""
 
@@ -167,6 +171,7 @@ class DocsState(LivePage, PagedState, SessionState):
                 page.version,
                 page.generated,
             )
+            self.doc_engine = page.engine_note
             self.doc_stale, self.versions, self.versions_total = (
                 page.stale,
                 page.versions,

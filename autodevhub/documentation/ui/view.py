@@ -72,6 +72,7 @@ class PageView:
     content: str
     version: int
     generated: str
+    engine_note: str
     stale: list[str]
     versions: list[VersionRow]
     versions_total: int
@@ -80,6 +81,17 @@ class PageView:
 def readable(content: str) -> str:
     """A page's Markdown as the page shows it: without the lines marking where generated text sits."""
     return "\n".join(line for line in content.splitlines() if line.strip() not in (BEGIN, END))
+
+
+def engine_note(info: dict[str, Any]) -> str:
+    """Who wrote the page's prose: Claude (model, tokens), or why its offline text is shown; '' for rules."""
+    block = info.get("claude")
+    if not isinstance(block, dict):
+        return ""
+    if info.get("engine") == "claude":
+        return f"Summary written by Claude ({block.get('model')}, {int(block.get('tokens') or 0)} tokens)."
+    fallback = block.get("fallback") if isinstance(block.get("fallback"), dict) else {}
+    return f"No Claude summary: {fallback.get('message') or 'Claude was not asked.'}"
 
 
 def stale_note(stale: list[str]) -> str:
@@ -137,6 +149,7 @@ def page_view(session: Session, identity: Identity, doc_id: str, project_id: str
         content=readable(row.content),
         version=int(info.get("version", 1)),
         generated=when(info.get("generated_at"), never="unknown"),
+        engine_note=engine_note(info),
         stale=[],
         versions=[],
         versions_total=0,
