@@ -46,6 +46,10 @@ def worker_command(burst: bool) -> None:
     from autodevhub.core.logs import configure_logging
 
     configure_logging(get_settings())
+    if get_settings().otel_endpoint:
+        from autodevhub.core.tracing import start_tracing
+
+        start_tracing()
     features.register()
     create_worker(burst=burst).run()
 

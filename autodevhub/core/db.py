@@ -7,9 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import sqlalchemy
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, create_engine
+from sqlmodel import Session
 
 from autodevhub.core.settings import get_settings
 
@@ -32,17 +33,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 @functools.cache
 def engine_for(url: str) -> Engine:
-    """One engine per URL; SQLite files get their folder and pragmas, PostgreSQL a short connect timeout."""
+    """One engine per URL; SQLite files get their folder and pragmas, PostgreSQL a short connect timeout.
+    create_engine is looked up when called: tracing wraps it to instrument every engine made later."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_file = bool(parsed.database) and parsed.database != ":memory:"
         if in_file:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         pool = SQLITE_POOL if in_file else {}  # an in-memory database lives in one connection
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool)
+        engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, connect_args={"connect_timeout": 5}, **POSTGRES_POOL)
+    return sqlalchemy.create_engine(url, connect_args={"connect_timeout": 5}, **POSTGRES_POOL)
 
 
 def get_engine() -> Engine:

@@ -67,6 +67,7 @@ class Settings(BaseSettings):
 
     database_url: str = Field("", validation_alias="DATABASE_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
+    otel_endpoint: str = Field("", validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
 
     anthropic_api_key: str = Field("", validation_alias="ANTHROPIC_API_KEY")
     anthropic_base_url: str = Field("", validation_alias="ANTHROPIC_BASE_URL")
@@ -93,7 +94,7 @@ class Settings(BaseSettings):
     rate_limit_api: str = Field("600/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_API")
     rate_limit_stories: str = Field("30/hour", validation_alias="AUTODEVHUB_RATE_LIMIT_STORIES")
 
-    @field_validator("public_url", "anthropic_base_url", "github_url", "github_api_url")
+    @field_validator("public_url", "anthropic_base_url", "github_url", "github_api_url", "otel_endpoint")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):

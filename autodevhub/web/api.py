@@ -26,7 +26,8 @@ from autodevhub.workflows import api as workflows_api
 
 
 def create_api() -> FastAPI:
-    """Build the FastAPI app with every router, /metrics, request metrics and the OAuth handshake session."""
+    """Build the FastAPI app with every router, /metrics, request metrics and the OAuth handshake session;
+    JSON request logs and traces when configured."""
     features.register()  # jobs and gauges, before the first request
     api = FastAPI(
         title="AutoDevHub API",
@@ -65,4 +66,8 @@ def create_api() -> FastAPI:
     configure_logging(settings)
     if settings.log_format is LogFormat.json:
         api.add_middleware(RequestLogMiddleware)  # outermost: one line for every request, whoever answers
+    if settings.otel_endpoint:  # unset: the SDK is never imported
+        from autodevhub.web.tracing import trace_api
+
+        trace_api(api)
     return api
