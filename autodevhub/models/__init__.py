@@ -12,6 +12,7 @@ from autodevhub.models.instance import InstanceSetting
 from autodevhub.models.notifications import DeliveryStatus, Notice, NotificationChannel, NotificationDelivery
 from autodevhub.models.projects import Project, ProjectMember, ProjectRole, RepoTrust
 from autodevhub.models.stories import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory
+from autodevhub.models.story_results import ScenarioResult, StoryScenarioResult
 from autodevhub.models.workflows import RunStatus, Workflow, WorkflowExecution, WorkflowState
 
 __all__ = [
@@ -31,8 +32,10 @@ __all__ = [
     "ProjectRole",
     "RepoTrust",
     "RunStatus",
+    "ScenarioResult",
     "SessionKind",
     "StoryLink",
+    "StoryScenarioResult",
     "StoryStatus",
     "User",
     "UserRole",

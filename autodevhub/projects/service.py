@@ -24,7 +24,7 @@ from autodevhub.core.identity import Actor, Identity
 from autodevhub.models import Project, ProjectMember, ProjectRole, RepoTrust, UserRole, utcnow
 from autodevhub.models.projects import name_key
 from autodevhub.models.workflows import WorkflowSync
-from autodevhub.projects import github_access
+from autodevhub.projects import github_access, report_settings
 
 REPO_PATTERN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 MAX_NAME = 100
@@ -117,6 +117,7 @@ class ProjectUpdate(ProjectInput):
     description: Annotated[Description | None, BeforeValidator(_description)] = None
     repo: Annotated[Repo | None, BeforeValidator(_repo)] = None
     github_token: Annotated[Token | None, BeforeValidator(_token)] = Field(None, repr=False)  # "": remove
+    results: report_settings.ReportSettings | None = None  # the CI test reports read, and what they move
 
 
 def _name_taken(session: Session, name: str, exclude: Project | None = None) -> bool:
@@ -220,6 +221,9 @@ def update_project(
     changed = {key: value for key, value in values.items() if getattr(project, key) != value}
     for key, value in changed.items():
         setattr(project, key, value)
+    if data.results is not None and project.settings.get(report_settings.KEY) != data.results.model_dump():
+        project.settings = {**project.settings, report_settings.KEY: data.results.model_dump()}
+        changed["results"] = True
     if relink or "repo" in changed:
         github_access.record_link(project, identity, trust)
         changed["repo_trust"] = project.repo_trust

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from autodevhub.models import StoryStatus
 from autodevhub.stories import github_push, queries, service
+from autodevhub.stories.results import service as results
 from autodevhub.stories.service import StoryGenerate
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, in_worker
+from autodevhub.web.deps import (
+    CurrentActor,
+    CurrentIdentity,
+    DbSession,
+    Limit,
+    Offset,
+    ReadSession,
+    in_worker,
+)
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 
@@ -27,6 +36,10 @@ class StoryPublic(BaseModel):
     metadata: dict[str, Any]
     created_at: str
     updated_at: str
+    approved_at: str | None = None
+    shipped_at: str | None = None  # the first successful deploy that carried it
+    shipped_run_url: str = ""
+    lead_time_seconds: float | None = None  # approval to that deploy
 
 
 class StoryList(BaseModel):
@@ -46,16 +59,27 @@ async def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSe
 @router.get("", response_model=StoryList)
 def list_stories(
     identity: CurrentIdentity,
-    session: DbSession,
+    session: ReadSession,  # a list may lag the primary by the replica's delay
     project_id: uuid.UUID | None = None,
     status: StoryStatus | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    failing: Annotated[
+        bool | None, Query(description="with a scenario failing on the default branch")
+    ] = None,
     sort: Annotated[str, Query(json_schema_extra={"enum": list(queries.SORTS)})] = "-created_at",
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> StoryList:
     rows, total = queries.list_stories(
-        session, identity, project_id=project_id, status=status, q=q, sort=sort, limit=limit, offset=offset
+        session,
+        identity,
+        project_id=project_id,
+        status=status,
+        q=q,
+        failing=failing,
+        sort=sort,
+        limit=limit,
+        offset=offset,
     )
     return StoryList(items=[_public(story) for story in rows], total=total)
 
@@ -90,6 +114,31 @@ def push_story(
 ) -> dict:
     """Push the story to GitHub as an issue (maintainers and up); again: the same issue is updated."""
     return github_push.push(session, actor, story_id, body)
+
+
+class ScenarioResultPublic(BaseModel):
+    scenario: str
+    result: Literal["passed", "failed", "undefined", "not_run"]
+    run_id: int | None
+    run_url: str = Field(description="the GitHub Actions run that reported it")
+    branch: str
+    head_sha: str
+    run_created_at: str
+    recorded_at: str
+
+
+class ScenarioResultList(BaseModel):
+    items: list[ScenarioResultPublic]
+    total: int
+
+
+@router.get("/{story_id}/results", response_model=ScenarioResultList)
+def story_results(
+    story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession, limit: Limit = 50, offset: Offset = 0
+) -> ScenarioResultList:
+    """Each scenario's last result on the default branch, from the CI test reports (failing first)."""
+    items, total = results.story_results(session, identity, story_id, limit=limit, offset=offset)
+    return ScenarioResultList(items=[ScenarioResultPublic(**item) for item in items], total=total)
 
 
 @router.get(

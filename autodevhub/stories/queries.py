@@ -15,6 +15,7 @@ from autodevhub.core.identity import Identity
 from autodevhub.models import AuditLog, ProjectMember, StoryStatus, User, UserRole, UserStory
 from autodevhub.stories.engine.gherkin import check
 from autodevhub.stories.engine.normalize import MIN_LENGTH, clean
+from autodevhub.stories.results import service as results
 from autodevhub.stories.service import load_story
 from autodevhub.stories.similar import find_similar
 
@@ -39,11 +40,13 @@ def list_stories(
     project_id: uuid.UUID | str | None = None,
     status: str | None = None,
     q: str | None = None,
+    failing: bool | None = None,
     sort: str = "-created_at",
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[UserStory], int]:
-    """One page of the stories the caller can read (one project, or all their projects), and the total."""
+    """One page of the stories the caller can read (one project, or all their projects), and the total;
+    `failing`: only those with (or without) a scenario failing on the default branch."""
     if identity is None:
         raise NotAuthenticated("Sign in to continue.")
     if sort not in SORTS:
@@ -63,6 +66,8 @@ def list_stories(
             query = query.where(UserStory.status == StoryStatus(status))
         except ValueError:
             raise InvalidInput(f"Status must be one of {', '.join(s.value for s in StoryStatus)}.") from None
+    if failing is not None:
+        query = query.where(results.failing(failing))
     text = (q or "").strip().lower()[:MAX_QUERY]
     if text:
         query = query.where(

@@ -38,6 +38,7 @@ TABLES = {
     "notification_deliveries",
     "notices",
     "story_links",
+    "story_scenario_results",
 }
 
 

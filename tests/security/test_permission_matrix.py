@@ -67,6 +67,7 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/stories/{story_id}"): WRITERS_MAINTAIN,
     ("GET", "/api/stories/{story_id}/feature"): READERS,
     ("POST", "/api/stories/{story_id}/push"): WRITERS_MAINTAIN,
+    ("GET", "/api/stories/{story_id}/results"): READERS,
     ("GET", "/api/projects/{project_id}/overview"): READERS,
     ("GET", "/api/projects/{project_id}/docs"): READERS,
     ("POST", "/api/projects/{project_id}/docs/generate"): READERS - {"project-viewer", "global-viewer-owner"},

@@ -2,13 +2,14 @@
 
 It serves one repository (octo/shop) holding a generated history (support/github_history.py): workflows and
 their files, runs newest first with page/per_page pagination and Link headers, jobs of every attempt,
-artifacts, workflow dispatches, re-runs of failed jobs and cancels. Every response carries rate-limit
-headers; `remaining` counts down and at zero the API answers 403 "API rate limit exceeded". `fail` queues
-error answers for a method and path prefix. `requests` records (method, path) of every request received;
-`observe`, when set, is called as each request arrives (to look at the app meanwhile). `grants` gives a
-token's rights on the repository as GitHub reports them (`permissions` {admin, push, pull}); a token granted
-None sees no repository (404), one without push is refused writes (403); other tokens have every right.
-`tokens` records the token each request carried (None without one), in the order of `requests`.
+artifacts (support/fake_github_artifacts.py: listed, their zips behind a 302 to storage), workflow dispatches,
+re-runs of failed jobs and cancels. Every response carries rate-limit headers; `remaining` counts down and at
+zero the API answers 403 "API rate limit exceeded". `fail` queues error answers for a method and path prefix.
+`requests` records (method, path) of every request received; `observe`, when set, is called as each request
+arrives (to look at the app meanwhile). `grants` gives a token's rights on the repository as GitHub reports
+them (`permissions` {admin, push, pull}); a token granted None sees no repository (404), one without push is
+refused writes (403); other tokens have every right. `tokens` records the token each request carried (None
+without one), in the order of `requests`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 
+from tests.support import fake_github_artifacts as artifacts
 from tests.support import fake_github_git as git
 from tests.support import fake_github_issues as issues
 from tests.support import github_history as history
@@ -56,6 +58,7 @@ class FakeGitHubRest(LoopbackServer):
         self.tokens: list[str | None] = []
         self.issues: dict[int, dict[str, Any]] = {}  # number -> GitHub's issue object
         self.git = git.GitStore()  # the repository's objects, branches and pull requests
+        self.artifacts = artifacts.ArtifactStore()  # the runs' artifacts and their zips
 
     @property
     def api_url(self) -> str:
@@ -106,6 +109,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         parts = urlsplit(self.path)
+        if parts.path.startswith(artifacts.STORAGE):
+            self._storage(method)
+            return
         length = int(self.headers.get("content-length") or 0)
         body = json.loads(self.rfile.read(length) or b"{}") if length else {}
         if self.fake.observe is not None:
@@ -117,6 +123,21 @@ class _Handler(BaseHTTPRequestHandler):
             if method == "GET" and status == 200:
                 status, payload, headers = self._conditional(parts.path, payload, headers)
         self._json(status, payload, headers)
+
+    def _storage(self, method: str) -> None:
+        """Artifact storage (not the API): no token, no quota; an unsized body ends with the connection."""
+        with self.fake.lock:
+            self.fake.requests.append((method, urlsplit(self.path).path))
+            self.fake.tokens.append(self._token())
+            status, body, headers = artifacts.download(self.fake.artifacts, self.path)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        if "Content-Length" not in headers:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        self.wfile.write(body)
 
     def _conditional(self, path: str, payload: Any, headers: dict) -> tuple[int, Any, dict]:
         """The answer with its ETag, or 304 when If-None-Match names it (free when authorized)."""
@@ -200,6 +221,8 @@ class _Handler(BaseHTTPRequestHandler):
                 },
                 headers,
             )
+        if route[:2] == ["actions", "artifacts"]:
+            return artifacts.answer(fake.artifacts, route, f"http://{self.headers['host']}", api)
         if route[:2] == ["actions", "jobs"] and len(route) == 3 and route[2].isdigit():
             found = [(r, j) for r in fake.runs.values() for j in r.jobs if j.id == int(route[2])]
             if found:
@@ -227,8 +250,9 @@ class _Handler(BaseHTTPRequestHandler):
                 headers,
             )
         if route[3] == "artifacts":
-            artifact = {"id": run.id * 3, "name": "coverage", "size_in_bytes": 2048, "expired": False}
-            return 200, {"total_count": 1, "artifacts": [artifact]}, {}
+            items = artifacts.listing(fake.artifacts, run.id, api)
+            page, headers = self._page(items, query)
+            return 200, {"total_count": len(items), "artifacts": page}, headers
         return 404, {"message": "Not Found"}, {}
 
     def _contents(self, path: str, branch: str) -> tuple[int, Any, dict]:
