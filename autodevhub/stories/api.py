@@ -12,15 +12,7 @@ from autodevhub.models import StoryStatus
 from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.results import service as results
 from autodevhub.stories.service import StoryGenerate
-from autodevhub.web.deps import (
-    CurrentActor,
-    CurrentIdentity,
-    DbSession,
-    Limit,
-    Offset,
-    ReadSession,
-    in_worker,
-)
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, in_worker
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 
@@ -36,10 +28,6 @@ class StoryPublic(BaseModel):
     metadata: dict[str, Any]
     created_at: str
     updated_at: str
-    approved_at: str | None = None
-    shipped_at: str | None = None  # the first successful deploy that carried it
-    shipped_run_url: str = ""
-    lead_time_seconds: float | None = None  # approval to that deploy
 
 
 class StoryList(BaseModel):
@@ -59,7 +47,7 @@ async def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSe
 @router.get("", response_model=StoryList)
 def list_stories(
     identity: CurrentIdentity,
-    session: ReadSession,  # a list may lag the primary by the replica's delay
+    session: DbSession,
     project_id: uuid.UUID | None = None,
     status: StoryStatus | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
