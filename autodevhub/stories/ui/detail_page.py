@@ -17,6 +17,7 @@ from autodevhub.stories.ui.components import (
 from autodevhub.stories.ui.detail_state import StoryDetailState
 from autodevhub.stories.ui.editor import editor, parse_status
 from autodevhub.stories.ui.lifecycle import HistoryRow, StatusMove
+from autodevhub.stories.ui.results_card import StoryResultsState, results_card
 from autodevhub.ui import confirm_dialog, page_header, template
 from autodevhub.ui.forms import card_section, feedback, gated
 from autodevhub.ui.navigation import FOCUS_RING
@@ -244,6 +245,7 @@ def story_view() -> rx.Component:
         workflow_card(),
         score_card(story.score, story.tone, story.parts, story.hints, story.uncovered),
         github_card(),
+        results_card(),
         card_section("Similar stories", similar_list(story.similar, "No similar story in this project.")),
         card_section(
             "History",
@@ -273,7 +275,11 @@ def story_view() -> rx.Component:
     )
 
 
-@template(route="/stories/[story_id]", title="Story", on_load=StoryDetailState.load_story)
+@template(
+    route="/stories/[story_id]",
+    title="Story",
+    on_load=[StoryDetailState.load_story, StoryResultsState.load_results],
+)
 def story_page() -> rx.Component:
     """A story the caller may read; otherwise why not (no crash for bad or foreign ids)."""
     return rx.vstack(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub.stories.ui.components import loading, score_badge, status_badge
-from autodevhub.stories.ui.list_state import ALL, StoriesState
+from autodevhub.stories.ui.list_state import ALL, FAILING, StoriesState
 from autodevhub.stories.ui.rows import SORTS, STATUS_LABELS, StoryRow
 from autodevhub.ui import empty_state, link_button, page_header, template
 from autodevhub.ui.forms import field_label, message_callout
@@ -99,6 +99,13 @@ def filters() -> rx.Component:
                 rx.select.item("Any status", value=ALL),
                 *(rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()),
             ],
+        ),
+        choice(
+            "CI results",
+            "story-results-filter",
+            StoriesState.results_filter,
+            StoriesState.filter_results,
+            [rx.select.item("Any result", value=ALL), rx.select.item("Failing", value=FAILING)],
         ),
         choice(
             "Sort",

@@ -1,4 +1,5 @@
-"""/stories: one page of the stories the caller can read, filtered by project, status and text, sorted."""
+"""/stories: one page of the stories the caller can read, filtered by project, status, failing CI scenarios
+and text, sorted."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from autodevhub.ui.rows import ProjectOption
 from autodevhub.ui.session_state import SessionState
 
 ALL = "all"
+FAILING = "failing"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Filters:
     status: str = ""
     q: str = ""
     sort: str = "newest"
+    failing: bool = False  # only stories with a scenario failing on the default branch
 
 
 class StoriesState(PagedState, SessionState):
@@ -37,6 +40,7 @@ class StoriesState(PagedState, SessionState):
     projects: list[ProjectOption] = []
     project_filter: str = ALL
     status_filter: str = ALL
+    results_filter: str = ALL  # "failing" or ALL
     sort: str = "newest"
     query: str = ""
     filtered: bool = False
@@ -54,6 +58,7 @@ class StoriesState(PagedState, SessionState):
                 project_id=filters.project_id or None,
                 status=filters.status or None,
                 q=filters.q,
+                failing=True if filters.failing else None,
                 sort=SORTS[filters.sort],
                 limit=size,
                 offset=offset,
@@ -81,6 +86,7 @@ class StoriesState(PagedState, SessionState):
         current = self._filters
         self.project_filter = current.project_id or ALL
         self.status_filter = current.status or ALL
+        self.results_filter = FAILING if current.failing else ALL
         self.sort, self.query = current.sort, current.q
         self.filtered = current != Filters(sort=current.sort)
 
@@ -112,6 +118,12 @@ class StoriesState(PagedState, SessionState):
         value = "" if status == ALL else status
         if value in ("", *STATUS_LABELS):
             self._apply(dataclasses.replace(self._filters, status=value))
+
+    @rx.event
+    def filter_results(self, results: str):
+        """Only the stories with a scenario failing in CI on the default branch ("failing"), or all."""
+        if results in (ALL, FAILING):
+            self._apply(dataclasses.replace(self._filters, failing=results == FAILING))
 
     @rx.event
     def sort_by(self, sort: str):
