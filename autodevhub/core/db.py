@@ -1,4 +1,5 @@
-"""Database engine and sessions: SQLite (WAL, busy timeout, foreign keys) or PostgreSQL."""
+"""Database engines and sessions: SQLite (WAL, busy timeout, foreign keys) or PostgreSQL, and optionally a
+PostgreSQL read replica (DATABASE_REPLICA_URL) for read-only queries."""
 
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 @functools.cache
-def engine_for(url: str) -> Engine:
-    """One engine per URL; SQLite files get their folder and pragmas, PostgreSQL a short connect timeout.
-    create_engine is looked up when called: tracing wraps it to instrument every engine made later."""
+def engine_for(url: str, *, read_only: bool = False) -> Engine:
+    """One engine per URL; SQLite files get their folder and pragmas, PostgreSQL a short connect timeout
+    (read_only: every transaction BEGIN READ ONLY, as on a hot standby). create_engine is looked up when
+    called: tracing wraps it to instrument every engine made later."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         in_file = bool(parsed.database) and parsed.database != ":memory:"
@@ -44,12 +46,29 @@ def engine_for(url: str) -> Engine:
         engine = sqlalchemy.create_engine(url, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return sqlalchemy.create_engine(url, connect_args={"connect_timeout": 5}, **POSTGRES_POOL)
+    options = {"postgresql_readonly": True} if read_only else {}
+    return sqlalchemy.create_engine(
+        url, connect_args={"connect_timeout": 5}, execution_options=options, **POSTGRES_POOL
+    )
 
 
 def get_engine() -> Engine:
     """The engine for the configured database."""
     return engine_for(get_settings().sqlalchemy_url)
+
+
+def replica_engine() -> Engine:
+    """The engine for read-only queries: DATABASE_REPLICA_URL's when it is set, else the primary's."""
+    url = get_settings().sqlalchemy_replica_url
+    return engine_for(url, read_only=True) if url else get_engine()
+
+
+@contextmanager
+def read_session() -> Iterator[Session]:
+    """A session for read-only queries (lists, metrics, dashboards) on the replica; nothing is committed.
+    Not for reading what was just written: a replica may lag behind the primary."""
+    with Session(replica_engine()) as session:
+        yield session
 
 
 @contextmanager

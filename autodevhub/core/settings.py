@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MIN_METRICS_TOKEN = 16
@@ -25,6 +25,7 @@ PLACEHOLDER_SECRETS = {
     "test",
 }
 GITHUB_OWNER = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
+POSTGRES_PREFIXES = ("postgresql:", "postgresql+psycopg:", "postgres:")
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
 
 
@@ -66,6 +67,7 @@ class Settings(BaseSettings):
     metrics_token: str = Field("", validation_alias="AUTODEVHUB_METRICS_TOKEN")
 
     database_url: str = Field("", validation_alias="DATABASE_URL")
+    database_replica_url: str = Field("", validation_alias="DATABASE_REPLICA_URL")
     redis_url: str = Field("", validation_alias="REDIS_URL")
     otel_endpoint: str = Field("", validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
 
@@ -131,6 +133,15 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite:// or postgresql://")
         return value
 
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_url(cls, value: str, info: ValidationInfo) -> str:
+        if value and not value.startswith(POSTGRES_PREFIXES):
+            raise ValueError("must start with postgresql:// (a read replica of the PostgreSQL primary)")
+        if value and not str(info.data.get("database_url", "")).startswith(POSTGRES_PREFIXES):
+            raise ValueError("needs DATABASE_URL on PostgreSQL: the replica copies the primary")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str) -> str:
@@ -173,11 +184,14 @@ class Settings(BaseSettings):
     def sqlalchemy_url(self) -> str:
         """The database URL with the psycopg 3 driver named, defaulting to SQLite in the data dir (worked
         out once: every request asks for it)."""
-        url = self.database_url or f"sqlite:///{(self.data_dir / 'autodevhub.core.db').resolve()}"
-        for prefix in ("postgres://", "postgresql://"):
-            if url.startswith(prefix):
-                return "postgresql+psycopg://" + url[len(prefix) :]
-        return url
+        return with_driver(
+            self.database_url or f"sqlite:///{(self.data_dir / 'autodevhub.core.db').resolve()}"
+        )
+
+    @functools.cached_property
+    def sqlalchemy_replica_url(self) -> str:
+        """The read replica's URL with the driver named, or "" when reads go to the primary."""
+        return with_driver(self.database_replica_url)
 
     @property
     def base_url(self) -> str:
@@ -203,6 +217,14 @@ class Settings(BaseSettings):
     def resolved_secret_key(self) -> str:
         """The configured key, or one generated once into the data directory."""
         return self.secret_key or _generated_key(self.data_dir / SECRET_KEY_FILE)
+
+
+def with_driver(url: str) -> str:
+    """A PostgreSQL URL with the psycopg 3 driver named; any other URL as it is."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
 
 
 @functools.cache

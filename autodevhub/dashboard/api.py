@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from autodevhub.dashboard import activity, service
-from autodevhub.web.deps import CurrentIdentity, DbSession, Offset
+from autodevhub.web.deps import CurrentIdentity, Offset, ReadSession
 
 router = APIRouter(tags=["dashboard"])
 
@@ -17,7 +17,7 @@ router = APIRouter(tags=["dashboard"])
 def project_overview(
     project_id: uuid.UUID,
     identity: CurrentIdentity,
-    session: DbSession,
+    session: ReadSession,
     days: Annotated[
         int, Query(ge=7, le=90, description="the window of the KPI and DORA tiles: 7, 30 or 90")
     ] = 30,

@@ -12,7 +12,15 @@ from autodevhub.models import StoryStatus
 from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.results import service as results
 from autodevhub.stories.service import StoryGenerate
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, in_worker
+from autodevhub.web.deps import (
+    CurrentActor,
+    CurrentIdentity,
+    DbSession,
+    Limit,
+    Offset,
+    ReadSession,
+    in_worker,
+)
 
 router = APIRouter(prefix="/api/stories", tags=["stories"])
 
@@ -47,7 +55,7 @@ async def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSe
 @router.get("", response_model=StoryList)
 def list_stories(
     identity: CurrentIdentity,
-    session: DbSession,
+    session: ReadSession,  # a list may lag the primary by the replica's delay
     project_id: uuid.UUID | None = None,
     status: StoryStatus | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,

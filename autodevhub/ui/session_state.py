@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_for_web_token
 from autodevhub.auth.web_session import session_token_from_cookie_header
-from autodevhub.core.db import session_scope
+from autodevhub.core.db import end_transaction, read_session, session_scope
 from autodevhub.core.errors import CONFLICT, NotAuthenticated, ServiceError
 from autodevhub.core.identity import Actor, Identity
 
@@ -67,6 +67,17 @@ class SessionState(rx.State):
         except SQLAlchemyError:
             logger.exception("database error in %s", type(self).__name__)
             return None, DATABASE_DOWN
+
+    def _read_replica(self, action: Callable[[Session, Identity | None], T]) -> tuple[T | None, str]:
+        """`_service` for read-only views (lists, dashboards): the caller is found on the primary, the rows
+        are read on the replica (DATABASE_REPLICA_URL; else the primary), which may lag a little behind."""
+
+        def on_replica(session: Session, identity: Identity | None) -> T:
+            end_transaction(session)  # the sign-in is checked: the primary's connection goes back
+            with read_session() as replica:
+                return action(replica, identity)
+
+        return self._service(on_replica)
 
     def _actor(self, identity: Identity | None) -> Actor:
         """The caller of this event for the audit log: who, from which address and browser."""

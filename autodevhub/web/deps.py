@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from autodevhub.auth.api_tokens import identity_for_api_token
 from autodevhub.auth.sessions import identity_for_access_token
-from autodevhub.core.db import end_transaction, get_engine
+from autodevhub.core.db import end_transaction, get_engine, replica_engine
 from autodevhub.core.errors import CONFLICT, NotAuthenticated, RateLimited, ServiceError
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
@@ -50,6 +50,22 @@ async def db_session() -> AsyncIterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]
+
+
+async def read_session() -> AsyncIterator[Session]:
+    """A read-only session on the replica (DATABASE_REPLICA_URL; else the primary) for lists, metrics and
+    dashboards: never committed, its transaction rolled back in a worker thread. The caller's identity is
+    still checked on the primary (DbSession)."""
+    session = Session(replica_engine())
+    try:
+        yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.rollback)
+        session.close()
+
+
+ReadSession = Annotated[Session, Depends(read_session, scope="function")]
 
 
 async def in_worker(session: Session, work: Callable[[], T]) -> T:

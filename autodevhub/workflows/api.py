@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.core.settings import get_settings
-from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset
+from autodevhub.web.deps import CurrentActor, CurrentIdentity, DbSession, Limit, Offset, ReadSession
 from autodevhub.workflows import actions, service
 from autodevhub.workflows.actions import DispatchRequest
 from autodevhub.workflows.github import webhooks
@@ -46,7 +46,7 @@ def list_workflows(project_id: uuid.UUID, identity: CurrentIdentity, session: Db
 def list_executions(
     project_id: uuid.UUID,
     identity: CurrentIdentity,
-    session: DbSession,
+    session: ReadSession,
     workflow_id: uuid.UUID | None = None,
     branch: Text = None,
     event: Text = None,
@@ -76,7 +76,7 @@ def list_executions(
 def project_metrics(
     project_id: uuid.UUID,
     identity: CurrentIdentity,
-    session: DbSession,
+    session: ReadSession,
     days: Days = 30,
     workflow: uuid.UUID | None = None,
     branch: Text = None,

@@ -23,7 +23,7 @@ class HomeState(PagedState, SessionState):
 
     def _load_page(self, page: int) -> bool:
         offset = self._offset(page)
-        result, error = self._service(
+        result, error = self._read_replica(
             lambda session, identity: service.project_cards(
                 session, identity, limit=self.PAGE_SIZE, offset=offset
             )
