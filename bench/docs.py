@@ -3,16 +3,20 @@ refresh after a one-file change, on SQLite. Prints files/s and milliseconds (med
 
 The refresh today reads and parses every file again and writes only the pages that changed, so it costs
 about as much as a full run; the issue asks for <= 10 % once refreshes re-parse only what changed.
+Then the same with the Claude engine against the fake Anthropic server (instant answers: our own cost, the
+requests made, tokens and cost as the fake counts them), once, with --claude-budget as the token budget.
 
-    .venv/bin/python bench/docs.py [--package httpx] [--repeat 5]
+    .venv/bin/python bench/docs.py [--package httpx] [--repeat 5] [--claude-budget 2000000]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +29,7 @@ from autodevhub.auth.sessions import identity_of
 from autodevhub.cli.common import alembic_config
 from autodevhub.core.db import engine_for
 from autodevhub.core.identity import Actor
+from autodevhub.core.settings import get_settings
 from autodevhub.documentation.service import generate_from_directory
 from autodevhub.models import Project, User, UserRole
 
@@ -54,10 +59,10 @@ def project_in(url: str, label: str) -> tuple[Actor, object]:
     return Actor.of(identity_of(user)), project.id
 
 
-def generation(url: str, actor: Actor, project_id: object, source: Path) -> dict:
+def generation(url: str, actor: Actor, project_id: object, source: Path, engine: str) -> dict:
     """One generation, committed; its stats."""
     with Session(engine_for(url)) as session:
-        result = generate_from_directory(session, actor, project_id, str(source))
+        result = generate_from_directory(session, actor, project_id, str(source), engine=engine)
         session.commit()
     return result.stats
 
@@ -73,18 +78,50 @@ def one_round(root: Path, run: int, source: Path, changed: Path) -> tuple[float,
     """A first generation into a new database, then a refresh after `changed` gained a function."""
     url = f"sqlite:///{root}/bench-{run}.db"
     actor, project_id = project_in(url, str(run))
-    full, stats = timed(lambda: generation(url, actor, project_id, source))
+    full, stats = timed(lambda: generation(url, actor, project_id, source, "rules"))
     text = changed.read_text(encoding="utf-8")
     changed.write_text(text + f"\n\ndef bench_{run}() -> None:\n    pass\n", encoding="utf-8")
-    refresh, _ = timed(lambda: generation(url, actor, project_id, source))
+    refresh, _ = timed(lambda: generation(url, actor, project_id, source, "rules"))
     engine_for(url).dispose()
     return full, refresh, stats
+
+
+def claude_round(root: Path, source: Path, changed: Path, budget: int) -> None:
+    """The Claude engine against the fake Anthropic: a full run, then a refresh after a one-file change."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository's tests package
+    from tests.support.fake_anthropic import FakeAnthropic
+
+    fake = FakeAnthropic()
+    fake.start()
+    os.environ.update(fake.environment(), AUTODEVHUB_DOCS_MAX_TOKENS=str(budget))
+    get_settings.cache_clear()
+    url = f"sqlite:///{root}/bench-claude.db"
+    actor, project_id = project_in(url, "claude")
+    rows = []
+    try:
+        for label in ("full generation", "refresh, 1 file changed"):
+            before = len(fake.requests)
+            ms, stats = timed(lambda: generation(url, actor, project_id, source, "claude"))
+            rows.append((label, ms, stats, len(fake.requests) - before))
+            changed.write_text(changed.read_text(encoding="utf-8") + "\nCLAUDE_BENCH = 1\n", encoding="utf-8")
+        cached = sum(1 for r in fake.requests if r["body"]["system"][-1].get("cache_control"))
+    finally:
+        fake.stop()
+        engine_for(url).dispose()
+    print(f"claude engine against the fake Anthropic (instant answers), budget {budget:,} tokens")
+    for label, ms, stats, asked in rows:
+        cost = stats["cost_usd"] or 0.0
+        print(f"  {label:<26}{ms:>9.0f} ms  {asked:>4} requests  {stats['tokens']:>9,} tokens  ${cost:.4f}")
+    print(
+        f"  refresh / full: {rows[1][1] / rows[0][1]:.0%}; {cached} requests with cache_control", flush=True
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", default="httpx")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--claude-budget", type=int, default=2_000_000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -92,8 +129,16 @@ def main() -> None:
         files = sorted(source.rglob("*.py"))
         lines = sum(len(path.read_text(encoding="utf-8").splitlines()) for path in files)
         rounds = [one_round(root, run, source, files[run % len(files)]) for run in range(args.repeat)]
-    full, refresh, stats = [r[0] for r in rounds], [r[1] for r in rounds], rounds[-1][2]
-    print(f"\n{args.package}: {len(files)} Python files, {lines:,} lines, {stats['symbols']} symbols")
+        full, refresh, stats = [r[0] for r in rounds], [r[1] for r in rounds], rounds[-1][2]
+        report(args, len(files), lines, full, refresh, stats)
+        claude_round(root, source, files[0], args.claude_budget)
+
+
+def report(
+    args: argparse.Namespace, files: int, lines: int, full: list[float], refresh: list[float], stats: dict
+) -> None:
+    """The rules engine's figures."""
+    print(f"\n{args.package}: {files} Python files, {lines:,} lines, {stats['symbols']} symbols")
     print(f"milliseconds, median (best) of {args.repeat} runs")
     for label, samples in (("full generation", full), ("refresh, 1 file changed", refresh)):
         median, best = statistics.median(samples), min(samples)

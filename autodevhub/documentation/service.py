@@ -91,7 +91,11 @@ def generate_from_directory(
     written = None
     if chosen == "claude":
         progress(message=f"Asking Claude to summarize what changed ({len(generated.pages)} pages).")
-        written = claude_docs.write(generated, tree, previous, settings)
+
+        def told(answered: int, tokens: int) -> None:
+            progress(message=f"Claude answered for {answered} pages.", tokens=tokens)
+
+        written = claude_docs.write(generated, tree, previous, settings, told)
         generated = Generated(written.pages, generated.symbols)
     progress(message=f"Writing {len(generated.pages)} pages.")
     require_project(session, actor.identity, Permission.DOCS_WRITE, project_key)

@@ -13,7 +13,7 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.core.jobs import local_runner
 from autodevhub.core.settings import get_settings
-from autodevhub.documentation import service
+from autodevhub.documentation import runs, service
 from autodevhub.documentation.engine.markdown import BEGIN, END
 from autodevhub.documentation.ui import view
 from autodevhub.models import Documentation
@@ -218,3 +218,55 @@ def test_cli_claude_engine_prints_tokens_and_cost(tmp_path, fake_anthropic, worl
     assert output["claude"]["summarized"] == 3 and len(fake_anthropic.requests) == 3
     text = invoke("docs", "generate", "Cli", "--path", str(world["source"]), "--engine", "claude")
     assert "Claude (claude-sonnet-5-5) summarized 0 pages and reused 3" in text.stdout
+
+
+@pytest.mark.parametrize(
+    ("replies", "reason", "attempts"),
+    [
+        (
+            [Reply.error(429, "rate_limit_error", "Slow down", headers={"retry-after": "60"})],
+            "rate_limited",
+            1,
+        ),
+        ([Reply.error(500, "api_error", "Internal server error")] * 3, "server_error", 3),
+    ],
+)
+def test_a_failure_that_would_repeat_stops_asking_for_the_rest(
+    world,  # noqa: F811
+    fake_anthropic,
+    replies,
+    reason,
+    attempts,
+):
+    fake_anthropic.queue(*replies)
+    done = generation(world)
+    assert len(fake_anthropic.requests) == attempts and done.claude["stopped"] == reason
+    assert done.claude["offline"] == 3 and done.claude["summarized"] == 0
+    assert all("## Summary" not in row.content for row in pages(world).values())
+
+
+def test_a_slow_claude_times_out_and_the_pages_stay_offline(world, fake_anthropic, monkeypatch):  # noqa: F811
+    configure(monkeypatch, ANTHROPIC_TIMEOUT="0.3", ANTHROPIC_MAX_RETRIES="0")
+    fake_anthropic.delay = 2.0
+    done = generation(world)
+    assert done.claude["stopped"] == "timeout" and done.claude["offline"] == 3
+    assert len(fake_anthropic.requests) == 1
+    note = pages(world)["Overview"].version_info["claude"]["fallback"]["message"]
+    assert note == "Claude did not answer in time; the offline text is shown."
+
+
+def test_the_job_reports_claude_tokens_as_it_goes(world, member, fake_anthropic):  # noqa: F811
+    from autodevhub.documentation.ui.docs_state import progress_text
+
+    generation(world, engine="rules")
+    key = f"docs.run:{world['project'].id}"
+    fake_anthropic.observe = lambda: dict(runs.get_cache().get(key) or {})
+    response = generate(world["project"].id, member, {"engine": "auto"})
+    assert response.status_code == 202 and local_runner().wait_idle(60)
+    first, *later = fake_anthropic.observations
+    assert first["state"] == "running" and first.get("tokens", 0) == 0
+    assert later and all(seen["tokens"] > 0 and "Claude answered for" in seen["message"] for seen in later)
+    run = status(world["project"].id, member)
+    assert run["state"] == "done" and run["tokens"] >= max(seen["tokens"] for seen in later)
+    assert "Claude (claude-sonnet-5-5) summarized 3 pages and reused 0" in run["message"]
+    assert f", {run['tokens']} Claude tokens)" in progress_text(run)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,6 +30,7 @@ MAX_SUMMARY_CHARS = 4000
 FACTS_CHARS, EXCERPT_CHARS, CONTEXT_CHARS = 8_000, 12_000, 24_000
 CONCURRENCY = 4
 DEADLINE_FACTOR = 3  # one call, its retries included, gets 3 x ANTHROPIC_TIMEOUT
+RUN_DEADLINE = 20 * 60.0  # all of a run's calls: inside the workers' 30-minute job timeout
 ONE_PAGE_ONLY = frozenset({"invalid_output", "refused"})  # other failures would repeat: stop asking
 REASONS = {
     **claude.REASONS,
@@ -122,8 +124,11 @@ def _answer_text(answer: claude.ToolAnswer) -> str:
 class _Run:
     """One run's calls: the budget they share and the reason asking stopped, if it did."""
 
-    def __init__(self, settings: Settings, system: list[dict[str, Any]]) -> None:
-        self.settings, self.system = settings, system
+    def __init__(
+        self, settings: Settings, system: list[dict[str, Any]], told: Callable[[int, int], None]
+    ) -> None:
+        self.settings, self.system, self.told = settings, system, told
+        self.answered = self.spent = 0
         self.left = settings.docs_max_tokens
         self.stopped: claude.ClaudeError | None = None
         self.base = len(json.dumps(system)) + len(json.dumps(TOOL))
@@ -156,6 +161,8 @@ class _Run:
         finally:
             self.left += estimate - usage.tokens
         job.info = {**job.info, **_figures(self.settings.anthropic_model, usage)}
+        self.answered, self.spent = self.answered + 1, self.spent + usage.tokens
+        self.told(self.answered, self.spent)
 
     async def ask_all(self, jobs: list[_Ask]) -> None:
         """The first call alone (it writes the prompt cache the others read), then a few at a time."""
@@ -194,10 +201,19 @@ def _figures(model: str, usage: claude.Usage) -> dict[str, Any]:
     }
 
 
+def _untold(answered: int, tokens: int) -> None:
+    """The progress callback of a run nobody follows."""
+
+
 def write(
-    generated: Generated, tree: SourceTree, previous: dict[str, dict[str, Any]], settings: Settings
+    generated: Generated,
+    tree: SourceTree,
+    previous: dict[str, dict[str, Any]],
+    settings: Settings,
+    told: Callable[[int, int], None] = _untold,
 ) -> Written:
-    """Claude's summaries on the offline pages; `previous` is each page's last version_info by file_path."""
+    """Claude's summaries on the offline pages; `previous` is each page's last version_info by file_path.
+    `told(pages answered, tokens spent)` after each call (on the Claude thread: keep it short)."""
     hashes = {file.path: file.sha256 for file in tree.files}
     shared = shared_facts(generated)
     system = [
@@ -213,9 +229,10 @@ def write(
             reused[page.file_path] = before
         else:
             jobs.append(_Ask(page, key, prompt(page, tree)))
-    run = _Run(settings, system)
+    run = _Run(settings, system, told)
+    deadline = min(RUN_DEADLINE, settings.anthropic_timeout * DEADLINE_FACTOR * (len(jobs) + 1))
     try:
-        claude.run(run.ask_all(jobs), settings.anthropic_timeout * DEADLINE_FACTOR * (len(jobs) + 1))
+        claude.run(run.ask_all(jobs), deadline)
     except claude.ClaudeError as error:  # the whole run's deadline: what was not answered stays offline
         run.stopped = run.stopped or error
     return _assemble(generated, jobs, reused, run, settings.anthropic_model)
