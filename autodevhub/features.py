@@ -8,6 +8,7 @@ import functools
 from autodevhub.backups import startup as backups
 from autodevhub.documentation import startup as documentation
 from autodevhub.notifications import startup as notifications
+from autodevhub.storage import startup as storage
 from autodevhub.stories import startup as stories
 from autodevhub.workflows import startup as workflows
 
@@ -20,3 +21,4 @@ def register() -> None:
     notifications.register()
     documentation.register()
     backups.register()
+    storage.register()

@@ -90,6 +90,7 @@ class Settings(BaseSettings):
     sync_interval_minutes: int = Field(15, ge=0, le=1440, validation_alias="AUTODEVHUB_SYNC_INTERVAL_MINUTES")
     backup_dir: str = Field("", validation_alias="AUTODEVHUB_BACKUP_DIR")
     backup_keep: int = Field(7, ge=1, le=1000, validation_alias="AUTODEVHUB_BACKUP_KEEP")
+    archive_days: int = Field(180, ge=1, le=36500, validation_alias="AUTODEVHUB_ARCHIVE_DAYS")
 
     rate_limit_login_account: str = Field("5/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT")
     rate_limit_login_ip: str = Field("20/minute", validation_alias="AUTODEVHUB_RATE_LIMIT_LOGIN_IP")
