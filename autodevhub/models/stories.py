@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import sqlalchemy as sa
 from sqlmodel import Field, Relationship, SQLModel
 
-from autodevhub.models.base import enum_field, json_field, timestamp, uuid_pk
+from autodevhub.models.base import enum_field, json_field, optional_timestamp, timestamp, uuid_pk
 
 if TYPE_CHECKING:
     from autodevhub.models.accounts import User
@@ -33,6 +33,7 @@ class UserStory(SQLModel, table=True):
         sa.Index("ix_user_stories_project_id_created_at", "project_id", "created_at"),
         sa.Index("ix_user_stories_project_id_status", "project_id", "status"),
         sa.Index("ix_user_stories_status", "status"),
+        sa.Index("ix_user_stories_project_id_shipped_at", "project_id", "shipped_at"),
     )
 
     id: uuid.UUID = uuid_pk()
@@ -47,6 +48,9 @@ class UserStory(SQLModel, table=True):
     confidence_score: float | None = None
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=True)
+    approved_at: datetime | None = optional_timestamp()  # its latest approval before it shipped
+    shipped_at: datetime | None = optional_timestamp()  # the first successful deploy that carried it
+    shipped_run_url: str = Field(default="", max_length=500)  # that deploy run on GitHub
 
     project: "Project" = Relationship()
     creator: Optional["User"] = Relationship()
@@ -87,5 +91,7 @@ class StoryLink(SQLModel, table=True):
     url: str = Field(default="", max_length=500)
     pushed_digest: str = Field(default="", max_length=64)  # of the title, body and labels last sent
     error: str = Field(default="", max_length=500)
+    landed_at: datetime | None = optional_timestamp()  # the pull request merged, the issue closed
+    landed_sha: str = Field(default="", max_length=64)  # the pull request's merge commit
     created_at: datetime = timestamp()
     updated_at: datetime = timestamp(onupdate=True)

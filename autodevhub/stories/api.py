@@ -36,6 +36,10 @@ class StoryPublic(BaseModel):
     metadata: dict[str, Any]
     created_at: str
     updated_at: str
+    approved_at: str | None = None
+    shipped_at: str | None = None  # the first successful deploy that carried it
+    shipped_run_url: str = ""
+    lead_time_seconds: float | None = None  # approval to that deploy
 
 
 class StoryList(BaseModel):

@@ -87,7 +87,19 @@ def story_public(story: UserStory) -> dict[str, Any]:
         "metadata": story.story_metadata,
         "created_at": story.created_at.isoformat(),
         "updated_at": story.updated_at.isoformat(),
+        "approved_at": story.approved_at.isoformat() if story.approved_at else None,
+        "shipped_at": story.shipped_at.isoformat() if story.shipped_at else None,
+        "shipped_run_url": story.shipped_run_url,
+        "lead_time_seconds": lead_time(story),
     }
+
+
+def lead_time(story: UserStory) -> float | None:
+    """Seconds from the story's approval to the deploy that carried it (stories.shipping); None until both
+    happened."""
+    if story.approved_at is None or story.shipped_at is None:
+        return None
+    return max(0.0, (story.shipped_at - story.approved_at).total_seconds())
 
 
 def load_story(

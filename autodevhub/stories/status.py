@@ -41,6 +41,8 @@ def record_change(
     if target != previous:
         story.status = target
         changed.append("status")
+        if target is StoryStatus.approved and story.shipped_at is None:
+            story.approved_at = utcnow()  # where the story's lead time starts
     if not changed:
         return
     story.updated_at = utcnow()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlmodel import select
 
@@ -10,8 +11,8 @@ from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
 from autodevhub.core.identity import Actor
 from autodevhub.integrations import github
-from autodevhub.models import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory
-from autodevhub.stories import github_push
+from autodevhub.models import LinkState, LinkTarget, StoryLink, StoryStatus, UserStory, utcnow
+from autodevhub.stories import github_push, shipping
 from autodevhub.stories.status import STORY_CHANGED, move_status
 from autodevhub.workflows.github.webhooks import ISSUE_CHANGED, PULL_CHANGED
 
@@ -45,7 +46,7 @@ def issue_state(project_id: str, number: int, action: str) -> str:
         if link is None or story is None or action not in STEPS:
             return "no story follows this issue"
         link.state = LinkState.closed if action == "closed" else LinkState.open
-        session.add(link)
+        shipping.landed(session, link, utcnow() if action == "closed" else None)
         default = [StoryStatus.done] if action == "closed" else []
         moved = [
             step.value
@@ -58,7 +59,7 @@ def issue_state(project_id: str, number: int, action: str) -> str:
 @jobs.job("stories.pull_state", max_tries=3, listens=PULL_CHANGED)
 def pull_state(project_id: str, number: int, state: str, merged_at: str, merge_sha: str) -> str:
     """A pull request of the project's repository changed: the story's link follows (open, closed, merged;
-    merged is final whatever order the deliveries come in)."""
+    merged is final whatever order the deliveries come in), and a merge lands the story (its lead time)."""
     with session_scope() as session:
         query = select(StoryLink).where(
             StoryLink.project_id == uuid.UUID(project_id),
@@ -70,5 +71,6 @@ def pull_state(project_id: str, number: int, state: str, merged_at: str, merge_s
             return "no story follows this pull request"
         if link.state is not LinkState.merged:
             link.state = LinkState(state)
-            session.add(link)
+            when = datetime.fromisoformat(merged_at) if state == "merged" and merged_at else None
+            shipping.landed(session, link, when, merge_sha)
         return f"story {link.story_id}: pull request {link.state.value}"

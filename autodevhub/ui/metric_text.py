@@ -22,8 +22,9 @@ def format_duration(seconds: float | None) -> str:
 
 
 def dora_tiles(dora: dict[str, Any]) -> list[dict[str, str]]:
-    """The four DORA tiles of a `dora` result: key, label, value text, detail, band (elite/high/medium/low
-    or empty) and its colour."""
+    """The four DORA tiles of a `dora` result and the stories' lead time beside them: key, label, value
+    text, detail, band (elite/high/medium/low, by DORA's lead time bands for the stories; or empty) and its
+    colour."""
     frequency = dora["deployment_frequency"]["per_day"]
     rate = dora["change_failure_rate"]["rate"]
     values = {
@@ -42,6 +43,11 @@ def dora_tiles(dora: dict[str, Any]) -> list[dict[str, str]]:
             "Time to restore",
             format_duration(dora["time_to_restore"]["seconds"]),
             f"median of {dora['incidents']} incidents",
+        ),
+        "story_lead_time": (
+            "Story lead time",
+            format_duration(dora["story_lead_time"]["seconds"]),
+            f"approval to deploy, median of {dora['story_lead_time']['stories']} stories",
         ),
     }
     tiles = []

@@ -93,7 +93,7 @@ def test_the_overview_shows_the_workflows_pages_numbers(world: World, demo_id: s
         page = tab.state(OverviewState)
         assert page.loaded and not page.loading and page.error == "" and page.name == demo.PROJECT_NAME
         assert [t.label for t in page.kpis] == ["Runs", "Success rate", "Median duration", "Queue time"]
-        assert len(page.dora) == 4 and len(page.runs) == 10 and page.runs_total > 10
+        assert len(page.dora) == 5 and len(page.runs) == 10 and page.runs_total > 10
         hrefs = {t.label: t.href for t in page.kpis}
         assert hrefs.pop("Success rate") == f"/workflows?project={demo_id}&status=failure"
         assert set(hrefs.values()) == {f"/workflows?project={demo_id}"}

@@ -155,6 +155,7 @@ def test_dora_metrics_and_bands(loaded):
         "lead_time": {"seconds": APPROX(6300), "band": "elite"},
         "change_failure_rate": {"rate": APPROX(3 / 7), "band": "low"},
         "time_to_restore": {"seconds": APPROX(6900), "band": "high"},
+        "story_lead_time": {"seconds": None, "band": None, "stories": 0},
     }
     month = dora.dora(session, project, scope(project, 30))
     assert month["deployment_frequency"] == {"per_day": APPROX(4 / 30), "band": "medium"}

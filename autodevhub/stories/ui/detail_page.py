@@ -192,6 +192,20 @@ def github_card() -> rx.Component:
             rx.text("Not on GitHub yet.", size="2", color_scheme="gray"),
         ),
         rx.cond(
+            StoryDetailState.lead_time != "",
+            rx.hstack(
+                rx.text(StoryDetailState.lead_time, size="2"),
+                rx.cond(
+                    StoryDetailState.shipped_run_url != "",
+                    rx.link(
+                        "the deploy run", href=StoryDetailState.shipped_run_url, is_external=True, size="2"
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+        ),
+        rx.cond(
             StoryDetailState.can_push,
             rx.hstack(
                 push_button(
@@ -209,7 +223,8 @@ def github_card() -> rx.Component:
         ),
         rx.text(
             "Closing the issue on GitHub marks the story done; reopening it moves it back to in progress. "
-            "The pull request adds the story's .feature file, tagged so CI results map back to it.",
+            "The pull request adds the story's .feature file, tagged so CI results map back to it. "
+            "Lead time runs from approval to the first successful deploy after the merge (or the close).",
             size="1",
             color_scheme="gray",
         ),

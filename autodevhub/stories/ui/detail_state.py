@@ -37,6 +37,8 @@ class StoryDetailState(SessionState):
     can_push: bool = False
     issue: IssueLink = IssueLink()
     pull: IssueLink = IssueLink()
+    lead_time: str = ""
+    shipped_run_url: str = ""
     pushing: bool = False
     editor_key: int = 0
     editor_text: str = ""
@@ -78,6 +80,8 @@ class StoryDetailState(SessionState):
         self.can_push = bool(detail and detail.can_push)
         self.issue = (detail.issue if detail else None) or IssueLink()
         self.pull = (detail.pull if detail else None) or IssueLink()
+        self.lead_time = detail.lead_time if detail else ""
+        self.shipped_run_url = detail.shipped_run_url if detail else ""
         self.moves = status_moves(self.story.status, self.story.parses) if detail else []
         if detail is None:
             self.editor_text, self.problems, self.lines, self.dirty = "", [], [GutterLine(1, False)], False

@@ -12,9 +12,10 @@ from autodevhub.auth.permissions import Permission, can
 from autodevhub.core.identity import Identity
 from autodevhub.models import Project, ProjectMember, UserStory
 from autodevhub.projects.service import visible_projects
-from autodevhub.stories import github_push, queries
+from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.ui.lifecycle import HistoryRow, history_rows
 from autodevhub.stories.ui.rows import StorySummary, summary
+from autodevhub.ui.metric_text import format_duration
 from autodevhub.ui.rows import ProjectOption
 
 PICKER_LIMIT = 200
@@ -54,6 +55,8 @@ class StoryDetail:
     can_push: bool = False  # maintainers and up, when the project has a repository
     issue: IssueLink | None = None
     pull: IssueLink | None = None
+    lead_time: str = ""  # "Lead time 3.2 h: approved ... deployed ..." once a deploy carried it
+    shipped_run_url: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +71,17 @@ class IssueLink:
     def of(cls, link: dict) -> IssueLink:
         url = link["url"] if str(link["url"]).startswith("https://") else ""
         return cls(int(link["number"]), url, link["state"])
+
+
+def lead_time_text(story: UserStory) -> str:
+    """How long from approval to the deploy that carried the story; empty until it shipped."""
+    seconds = service.lead_time(story)
+    if seconds is None or story.approved_at is None or story.shipped_at is None:
+        return ""
+    return (
+        f"Lead time {format_duration(seconds)}: approved {story.approved_at:%Y-%m-%d %H:%M} UTC, "
+        f"deployed {story.shipped_at:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def story_detail(session: Session, identity: Identity | None, story_id: object) -> StoryDetail:
@@ -85,4 +99,6 @@ def story_detail(session: Session, identity: Identity | None, story_id: object) 
         can_push=bool(project and project.repo) and can(identity.role, Permission.STORY_PUSH, role),
         issue=links.get("issue"),
         pull=links.get("pull_request"),
+        lead_time=lead_time_text(story),
+        shipped_run_url=story.shipped_run_url,
     )

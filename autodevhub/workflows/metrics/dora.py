@@ -9,6 +9,8 @@ Runs belong to the window by creation time, as in the CI metrics.
 - lead time for changes: median of (deploy run completed - head commit time).
 - change failure rate: failed / (successful + failed) completed deploy runs; failed = failure, timed_out,
   startup_failure (cancelled and skipped runs deployed nothing and count in neither).
+- story lead time: median of (deploy that carried a story - the story's approval) over the stories shipped
+  in the window (stories.shipping says which deploy carries a story).
 - time to restore: for each incident, a failed deploy run whose previous completed run of the same workflow
   did not fail, the time from its completion to the completion of the next successful run of that workflow;
   the median over incidents that are restored.
@@ -31,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from autodevhub.models import Project, Workflow, WorkflowExecution
+from autodevhub.models import Project, UserStory, Workflow, WorkflowExecution
 from autodevhub.models.workflows import WorkflowSync
 from autodevhub.workflows.github.store import FAILED, SUCCESS
 from autodevhub.workflows.metrics.ci import Scope, failed
@@ -130,6 +132,7 @@ def dora_many(
         session, lead.where(*window, E.conclusion == SUCCESS, col(E.head_commit_time).is_not(None))
     )
     restores, incidents = _restores(session, window)
+    stories = _story_leads(session, list(found), since, until)
     result = {}
     for pid, (ids, branch) in found.items():
         successes, failures = counts.get(pid, (0, 0))
@@ -148,8 +151,37 @@ def dora_many(
             "lead_time": {"seconds": lead_time, "band": band("lead_time", lead_time)},
             "change_failure_rate": {"rate": rate, "band": band("change_failure_rate", rate)},
             "time_to_restore": {"seconds": restore, "band": band("time_to_restore", restore)},
+            "story_lead_time": stories.get(pid, {"seconds": None, "band": None, "stories": 0}),
         }
     return result
+
+
+def _story_leads(
+    session: Session, project_ids: list[uuid.UUID], since: datetime, until: datetime
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Per project: the median time from approval to deploy of the stories shipped in the window."""
+    shipped = [
+        col(UserStory.project_id).in_(project_ids),
+        col(UserStory.shipped_at) >= since,
+        col(UserStory.shipped_at) < until,
+        col(UserStory.approved_at).is_not(None),
+    ]
+    lead = epoch(UserStory.shipped_at) - epoch(UserStory.approved_at)
+    medians = _medians(
+        session, select(UserStory.project_id.label("key"), lead.label("value")).where(*shipped)
+    )
+    counts = session.exec(
+        select(UserStory.project_id, sa.func.count()).where(*shipped).group_by(UserStory.project_id)
+    )
+    return {
+        pid: {
+            "seconds": max(0.0, medians[pid]),
+            "band": band("lead_time", max(0.0, medians[pid])),
+            "stories": n,
+        }
+        for pid, n in counts
+        if pid in medians
+    }
 
 
 def _medians(session: Session, source: sa.Select) -> dict[Any, float]:

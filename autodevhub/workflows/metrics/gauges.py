@@ -39,6 +39,10 @@ GAUGES = {
         "Median commit-to-deploy time, 30 days",
         lambda s, d: d["lead_time"]["seconds"],
     ),
+    "autodevhub_story_lead_time_seconds": (
+        "Median time from a story's approval to the deploy that carried it, stories shipped in 30 days",
+        lambda s, d: d["story_lead_time"]["seconds"],
+    ),
     "autodevhub_dora_change_failure_ratio": (
         "Failed / completed deploys, 30 days",
         lambda s, d: d["change_failure_rate"]["rate"],
