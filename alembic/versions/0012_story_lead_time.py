@@ -22,7 +22,8 @@ def upgrade() -> None:
     with op.batch_alter_table("user_stories") as table:
         table.add_column(sa.Column("approved_at", TIMESTAMP, nullable=True))
         table.add_column(sa.Column("shipped_at", TIMESTAMP, nullable=True))
-        table.add_column(sa.Column("shipped_run_url", sa.String(length=500), nullable=False, server_default=""))
+        url = sa.Column("shipped_run_url", sa.String(length=500), nullable=False, server_default="")
+        table.add_column(url)
         table.create_index("ix_user_stories_project_id_shipped_at", ["project_id", "shipped_at"])
     with op.batch_alter_table("story_links") as table:
         table.add_column(sa.Column("landed_at", TIMESTAMP, nullable=True))

@@ -15,8 +15,8 @@ from tests.support.story_fixtures import EXPORTS, StoryWorld, make_world, story_
 
 STORY_KEYS = {
     "id", "project_id", "created_by", "feature_description", "gherkin_output", "status",
-    "confidence_score", "metadata", "created_at", "updated_at", "approved_at", "shipped_at", "shipped_run_url",
-    "lead_time_seconds",
+    "confidence_score", "metadata", "created_at", "updated_at", "approved_at", "shipped_at",
+    "shipped_run_url", "lead_time_seconds",
 }  # fmt: skip
 BROKEN = "Feature: Exports\n  Scenario: Export\n    Given a report\n  this line is not Gherkin\n"
 

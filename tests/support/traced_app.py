@@ -3,7 +3,7 @@ its instrumentation are process-wide: once on, they would stay on for every late
 comes from the test (AUTODEVHUB_DATA_DIR, OTEL_EXPORTER_OTLP_ENDPOINT, the fake Claude's ANTHROPIC_*).
 
     python -m tests.support.traced_app story    a story generated through the API; prints its spans (JSON)
-    python -m tests.support.traced_app request  /health and a refused API request, exit (the batch is sent at exit)
+    python -m tests.support.traced_app request  /health and a refused API request, exit (sends the batch)
     python -m tests.support.traced_app off      one API request; prints the tracing modules loaded
 """
 
