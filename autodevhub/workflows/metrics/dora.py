@@ -25,6 +25,7 @@ Bands (DORA's State of DevOps 2023 clusters):
 from __future__ import annotations
 
 import re
+import statistics
 import uuid
 from datetime import datetime
 from typing import Any
@@ -167,20 +168,16 @@ def _story_leads(
         col(UserStory.approved_at).is_not(None),
     ]
     lead = epoch(UserStory.shipped_at) - epoch(UserStory.approved_at)
-    medians = _medians(
-        session, select(UserStory.project_id.label("key"), lead.label("value")).where(*shipped)
-    )
-    counts = session.exec(
-        select(UserStory.project_id, sa.func.count()).where(*shipped).group_by(UserStory.project_id)
-    )
+    leads: dict[uuid.UUID, list[float]] = {}
+    for pid, seconds in session.exec(select(UserStory.project_id, lead).where(*shipped)):
+        leads.setdefault(pid, []).append(max(0.0, float(seconds)))
     return {
         pid: {
-            "seconds": max(0.0, medians[pid]),
-            "band": band("lead_time", max(0.0, medians[pid])),
-            "stories": n,
+            "seconds": statistics.median(values),
+            "band": band("lead_time", statistics.median(values)),
+            "stories": len(values),
         }
-        for pid, n in counts
-        if pid in medians
+        for pid, values in leads.items()
     }
 
 
