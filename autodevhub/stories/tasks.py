@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
@@ -36,12 +36,7 @@ def issue_state(project_id: str, number: int, action: str) -> str:
     """An issue of the project's repository was closed or reopened: its story follows (closed -> done,
     reopened -> in progress), with an audit row naming the issue."""
     with session_scope() as session:
-        query = select(StoryLink).where(
-            StoryLink.project_id == uuid.UUID(project_id),
-            StoryLink.target == LinkTarget.issue,
-            StoryLink.number == number,
-        )
-        link = session.exec(query).first()
+        link = _link(session, project_id, LinkTarget.issue, number)
         story = session.get(UserStory, link.story_id) if link else None
         if link is None or story is None or action not in STEPS:
             return "no story follows this issue"
@@ -61,12 +56,7 @@ def pull_state(project_id: str, number: int, state: str, merged_at: str, merge_s
     """A pull request of the project's repository changed: the story's link follows (open, closed, merged;
     merged is final whatever order the deliveries come in), and a merge lands the story (its lead time)."""
     with session_scope() as session:
-        query = select(StoryLink).where(
-            StoryLink.project_id == uuid.UUID(project_id),
-            StoryLink.target == LinkTarget.pull_request,
-            StoryLink.number == number,
-        )
-        link = session.exec(query).first()
+        link = _link(session, project_id, LinkTarget.pull_request, number)
         if link is None or state not in LinkState.__members__:
             return "no story follows this pull request"
         if link.state is not LinkState.merged:
@@ -74,3 +64,11 @@ def pull_state(project_id: str, number: int, state: str, merged_at: str, merge_s
             when = datetime.fromisoformat(merged_at) if state == "merged" and merged_at else None
             shipping.landed(session, link, when, merge_sha)
         return f"story {link.story_id}: pull request {link.state.value}"
+
+
+def _link(session: Session, project_id: str, target: LinkTarget, number: int) -> StoryLink | None:
+    """The story link of the project's issue or pull request `number`."""
+    query = select(StoryLink).where(
+        StoryLink.project_id == uuid.UUID(project_id), StoryLink.target == target, StoryLink.number == number
+    )
+    return session.exec(query).first()
