@@ -65,11 +65,14 @@ def tree_of(repo: Repository, commit: str) -> tuple[str, dict[str, str]]:
     return tree, {item["path"]: item["sha"] for item in items if item.get("type") == "blob"}
 
 
-def commit_files(repo: Repository, branch: str, base: str, files: dict[str, str], message: str) -> str | None:
+def commit_files(
+    repo: Repository, branch: str, base: str, files: dict[str, str], message: str, *, from_base: bool = False
+) -> str | None:
     """Write `files` (path -> text) on `branch` (made from `base` when missing) in one commit; None when
-    the branch already holds them all."""
+    the branch already holds them all. `from_base`: the branch's work was merged, so the commit goes on
+    `base`'s head instead and the branch is moved there (None when `base` holds them all)."""
     head = branch_head(repo, branch)
-    start = head or branch_head(repo, base)
+    start = branch_head(repo, base) if from_base or head is None else head
     if start is None:
         raise GitHubError(f"The branch {base} does not exist in the repository.")
     tree, present = tree_of(repo, start)
@@ -84,7 +87,7 @@ def commit_files(repo: Repository, branch: str, base: str, files: dict[str, str]
         made = _call(repo, "POST", f"{repo.url}/git/trees", input={"base_tree": tree, "tree": entries})
         fields = {"message": message, "tree": made["sha"], "parents": [start]}
         commit = _call(repo, "POST", f"{repo.url}/git/commits", input=fields)["sha"]
-    _move_branch(repo, branch, commit, exists=head is not None)
+    _move_branch(repo, branch, commit, exists=head is not None, force=from_base)
     return str(commit)
 
 
@@ -123,10 +126,10 @@ def _blob(repo: Repository, text: str) -> str:
     )
 
 
-def _move_branch(repo: Repository, branch: str, commit: str, *, exists: bool) -> None:
-    """Point the branch at the commit: update it, or create it (and update it when a concurrent push
-    created it first)."""
-    ref = {"sha": commit, "force": False}
+def _move_branch(repo: Repository, branch: str, commit: str, *, exists: bool, force: bool = False) -> None:
+    """Point the branch at the commit: update it (`force`: even when that drops commits), or create it
+    (and update it when a concurrent push created it first)."""
+    ref = {"sha": commit, "force": force}
     with translated_errors():
         if not exists:
             try:

@@ -57,7 +57,7 @@ def push(session: Session, actor: Actor, story_id: uuid.UUID | str, request: Pus
     send = (
         _issue_sender(story, link, retried)
         if target is LinkTarget.issue
-        else _pull_sender(story, project.repo)
+        else _pull_sender(story, project.repo, link.number)
     )
     sid, link_id = story.id, link.id
     repo = github.lazy_repository(project.repo, token)
@@ -93,17 +93,27 @@ def _issue_sender(story: UserStory, link: StoryLink, retried: bool) -> Sender:
     return send
 
 
-def _pull_sender(story: UserStory, full_name: str) -> Sender:
+def _pull_sender(story: UserStory, full_name: str, number: int | None) -> Sender:
     """Commit the .feature file on the story's branch (nothing when it holds it already) and open its pull
-    request into the default branch, or update the open one."""
+    request into the default branch, or update the open one. Once its pull request `number` was merged,
+    an edit is committed on the default branch's head (the branch moved there) and opens a fresh pull
+    request; with no edit since, the merged one is the answer."""
     content = pull_content(story)
     owner = full_name.split("/", 1)[0]
 
     def send(repo: Repository) -> tuple[Pushed, str]:
         base = github_git.default_branch(repo)
         files = {content.path: content.text}
-        github_git.commit_files(repo, content.branch, base, files, content.message)
-        pull = github_git.open_pull(repo, owner, content.branch, base, content.title, content.body)
+        merged = github_git.pull(repo, number) if number is not None else None
+        merged = merged if merged is not None and merged.state == "merged" else None
+        commit = github_git.commit_files(
+            repo, content.branch, base, files, content.message, from_base=merged is not None
+        )
+        pull = (
+            merged
+            if merged is not None and commit is None
+            else github_git.open_pull(repo, owner, content.branch, base, content.title, content.body)
+        )
         return pull, digest(content.path, content.text, content.title, content.body)
 
     return send

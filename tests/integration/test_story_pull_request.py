@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from gherkin import Parser
 from sqlmodel import Session, select
 
@@ -166,3 +167,39 @@ def test_every_pull_request_example_is_accepted(github_project, hook) -> None:
     with Session(get_engine()) as session:
         outcomes = {row.outcome for row in session.exec(select(WebhookDelivery))}
     assert outcomes == {"no project tracks this repository"}
+
+
+@pytest.mark.parametrize("branch_deleted", [False, True], ids=["branch kept", "branch deleted on merge"])
+def test_an_edit_after_the_merge_opens_a_fresh_pull_request_from_the_default_branch(
+    github_project, branch_deleted: bool
+) -> None:
+    story = new_story(github_project)
+    git = github_project.fake.git
+    assert push(github_project, story["id"], target="pull_request").json()["number"] == 1
+    merged = fake_github_pulls.merge(git, github_project.fake.issues, 1)
+    if branch_deleted:  # the repository deletes head branches once merged
+        del git.refs[f"heads/{branch_of(story)}"]
+    writes = list(git.writes)
+    again = push(github_project, story["id"], target="pull_request")
+    assert again.status_code == 200, again.text
+    assert (again.json()["number"], again.json()["state"]) == (1, "merged")  # nothing new to propose
+    assert git.writes == writes and len(git.pulls) == 1
+    from autodevhub.core.db import session_scope
+    from autodevhub.stories.service import StoryUpdate, update_story
+
+    edited = story["gherkin_output"].replace("Scenario:", "Scenario: (edited)", 1)
+    with session_scope() as session:
+        update_story(session, _actor(github_project), story["id"], StoryUpdate(gherkin_output=edited))
+    fresh = push(github_project, story["id"], target="pull_request")
+    assert fresh.status_code == 200, fresh.text
+    assert (fresh.json()["number"], fresh.json()["state"]) == (2, "open")
+    head = git.refs[f"heads/{branch_of(story)}"]
+    assert git.commits[head]["parents"] == [{"sha": merged["merge_commit_sha"]}]  # on main's head
+    assert git.refs["heads/main"] == merged["merge_commit_sha"]  # main itself untouched
+    path, text = feature_file(github_project, story)
+    assert "(edited)" in text and "(edited)" not in git.files_at("main")[path]
+    assert (git.pulls[2]["head"]["ref"], git.pulls[2]["state"]) == (branch_of(story), "open")
+    assert git.pulls[1]["merged"] is True
+    with Session(get_engine()) as session:
+        link = session.exec(select(StoryLink).where(StoryLink.target == LinkTarget.pull_request)).one()
+    assert (link.number, link.state) == (2, LinkState.open)

@@ -1,6 +1,6 @@
 """The fake GitHub's pull requests, in the shapes of GitHub's REST reference ("Pulls"): 422 for a second
 open pull request of one head or a missing branch, pull requests sharing the issues' numbers (a pull request
-is an issue too, listed among the issues with a `pull_request` field)."""
+is an issue too, listed among the issues with a `pull_request` field); `merge` is the merge button."""
 
 from __future__ import annotations
 
@@ -55,6 +55,22 @@ def answer(
                 pull[name] = body[name]
         pull["updated_at"] = stamp(datetime.now(UTC))
     return 200, _refreshed(store, number)
+
+
+def merge(store: GitStore, issues: dict, number: int) -> dict[str, Any]:
+    """The merge button, squashing: the head's files in one commit on the base; the pull request closed,
+    merged, with that merge commit (as GitHub then serves it). The head branch stays."""
+    pull = store.pulls[number]
+    sha = store.commit_files(
+        pull["base"]["ref"], store.files_at(pull["head"]["ref"]), f"{pull['title']} (#{number})"
+    )
+    now = stamp(datetime.now(UTC))
+    pull.update(
+        state="closed", merged=True, merged_at=now, closed_at=now, merge_commit_sha=sha, updated_at=now
+    )
+    issues[number].update(state="closed", closed_at=now)
+    issues[number]["pull_request"]["merged_at"] = now
+    return _refreshed(store, number)
 
 
 def _pull_json(store: GitStore, number: int, body: dict, branch: str, base: str, repo_api: str) -> dict:

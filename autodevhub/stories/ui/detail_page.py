@@ -169,10 +169,14 @@ def link_row(link: rx.Var, label: str) -> rx.Component:
     )
 
 
-def push_button(link: rx.Var, update: str, create: str, handler: EventHandler) -> rx.Component:
+def push_button(
+    link: rx.Var, update: str, create: str, handler: EventHandler, merged: str = ""
+) -> rx.Component:
+    """`create` the first time, `update` after (`merged`, when given, once the link's state is merged)."""
+    label = rx.cond(link.number > 0, update, create)
     return rx.button(
         rx.icon("github", size=16, aria_hidden="true"),
-        rx.cond(link.number > 0, update, create),
+        rx.cond(link.state == "merged", merged, label) if merged else label,
         on_click=handler,
         loading=StoryDetailState.pushing,
         variant="soft",
@@ -216,6 +220,7 @@ def github_card() -> rx.Component:
                     "Update the pull request",
                     "Push as a pull request (.feature file)",
                     StoryDetailState.push_pull_request,
+                    merged="Push edits as a new pull request",
                 ),
                 spacing="2",
                 wrap="wrap",

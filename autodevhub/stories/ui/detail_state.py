@@ -189,7 +189,7 @@ class StoryDetailState(SessionState):
         async with self:
             self.pushing = False
             self.error = error
-            self.notice = f"Pushed to GitHub as {what} #{pushed['number']}." if pushed else ""
+            self.notice = _pushed_notice(pushed, what) if pushed else ""
             if pushed:
                 self._reload(reset_editor=not self.dirty)
 
@@ -203,3 +203,9 @@ class StoryDetailState(SessionState):
             return None
         self._show(None, "This story was deleted.")
         return rx.redirect("/stories")
+
+
+def _pushed_notice(pushed: dict, what: str) -> str:
+    if pushed["state"] == "merged":  # no edit since its merge: nothing new was proposed
+        return f"Nothing new to push: {what} #{pushed['number']} is merged with this story's text."
+    return f"Pushed to GitHub as {what} #{pushed['number']}."
