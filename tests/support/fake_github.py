@@ -31,8 +31,8 @@ def s256(verifier: str) -> str:
 class FakeGitHub(LoopbackServer):
     """The fake's state: who is signed in at GitHub, and every authorize and token request received."""
 
-    def __init__(self) -> None:
-        super().__init__(_Handler)
+    def __init__(self, handler: type[BaseHTTPRequestHandler] | None = None) -> None:
+        super().__init__(handler or _Handler)
         self.client_id = "fake-client-id"
         self.client_secret = "fake-client-secret"
         self.user: dict[str, Any] = {"id": 4242, "login": "octocat", "name": "Mona Octocat"}

@@ -4,9 +4,9 @@ tests/conftest.py imports these fixtures for every test module.
 
 `live_app_url` is the base URL (http://127.0.0.1:PORT) of one app per test session, serving the UI,
 /api and /health on one port from an empty data directory and embedded defaults, with GitHub sign-in
-pointed at a fake GitHub on 127.0.0.1 (`live_app.github`) started before it and the tests' webhook
-secret. The overrides of pytest-playwright's `browser_type_launch_args` and `browser_context_args` point
-it at Debian's Chromium and give every page that base URL.
+and its repository API pointed at a fake GitHub on 127.0.0.1 (`live_app.github`) started before it and
+the tests' webhook secret. The overrides of pytest-playwright's `browser_type_launch_args` and
+`browser_context_args` point it at Debian's Chromium and give every page that base URL.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from typing import NoReturn
 import pytest
 
 from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github_live import LiveGitHub
 from tests.support.webhook_helpers import SECRET as WEBHOOK_SECRET
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -222,8 +223,9 @@ def running_app(request: pytest.FixtureRequest, root: Path, github: FakeGitHub) 
 
 @pytest.fixture(scope="session")
 def live_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApp]:
-    """One app for the session, started with `make run`, and the fake GitHub it signs in with."""
-    github = FakeGitHub()
+    """One app for the session, started with `make run`, and the fake GitHub it signs in with and pushes
+    to (the repository's API behind the same address: fake_github_live)."""
+    github = LiveGitHub()
     github.start()
     try:
         yield from running_app(request, tmp_path_factory.mktemp("live_app"), github)
