@@ -15,17 +15,18 @@ import uuid
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
-from sqlmodel import Session
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, select
 
-from autodevhub.auth.guard import parse_id, require_project
+from autodevhub.auth.guard import membership, parse_id, require_project, require_role
 from autodevhub.auth.permissions import Permission
 from autodevhub.core import audit
 from autodevhub.core.db import end_transaction
-from autodevhub.core.errors import Conflict, InvalidInput, NotFound, RateLimited
+from autodevhub.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound, RateLimited
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.ratelimit import get_limiter
 from autodevhub.core.settings import get_settings
-from autodevhub.models import StoryStatus, UserStory, utcnow
+from autodevhub.models import ProjectMember, StoryStatus, UserStory, utcnow
 from autodevhub.stories import pipeline
 from autodevhub.stories.engine import scoring
 from autodevhub.stories.engine.gherkin import check
@@ -102,15 +103,25 @@ def lead_time(story: UserStory) -> float | None:
     return max(0.0, (story.shipped_at - story.approved_at).total_seconds())
 
 
+STORY_AND_ROLE = (
+    select(UserStory, ProjectMember.role)
+    .outerjoin(ProjectMember, membership(col(UserStory.project_id)))
+    .where(col(UserStory.id) == bindparam("story_id"))
+)
+
+
 def load_story(
     session: Session, identity: Identity | None, story_id: uuid.UUID | str, permission: Permission
 ) -> UserStory:
-    """The story, if the caller's role in its project grants `permission`."""
-    story = session.get(UserStory, parse_id(story_id, "Story"))
-    if story is None:
+    """The story, if the caller's role in its project grants `permission` (both read in one query)."""
+    params = {"story_id": parse_id(story_id, "Story"), "user_id": identity.id if identity else None}
+    row = session.exec(STORY_AND_ROLE, params=params).first()  # type: ignore[call-overload]
+    if row is None:
         raise NotFound("Story not found.")
-    require_project(session, identity, permission, story.project_id)
-    return story
+    if identity is None:
+        raise NotAuthenticated("Sign in to continue.")
+    require_role(identity, permission, row[1])
+    return row[0]
 
 
 def _rate_limit(actor: Actor) -> None:
