@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select, update
 
 from autodevhub.auth.sessions import identity_of
@@ -78,15 +79,27 @@ def revoke_all_tokens(session: Session, actor: Actor, user_id: uuid.UUID, reason
         audit.record(session, actor, "token.revoke", "api_token", token.id, reason=reason)
 
 
+# Built once (its cache key too): the token and its owner, checked on every API request.
+TOKEN_AND_OWNER = (
+    select(
+        ApiToken.id.label("token_id"),
+        ApiToken.revoked_at,
+        ApiToken.expires_at,
+        ApiToken.last_used_at,
+        *(User.id, User.email, User.role, User.first_name, User.last_name, User.is_active),
+    )
+    .join(User, col(User.id) == ApiToken.user_id)
+    .where(col(ApiToken.token_hash) == bindparam("token_hash"))
+)
+
+
 def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, uuid.UUID] | None:
     """The active owner of a live token and the token's id, read in one query (no ORM objects: this runs
     on every API request); records the token's use at most once a minute."""
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
-    owner = [User.id, User.email, User.role, User.first_name, User.last_name, User.is_active]
-    token = [ApiToken.id.label("token_id"), ApiToken.revoked_at, ApiToken.expires_at, ApiToken.last_used_at]
-    query = select(*token, *owner).join(User, col(User.id) == ApiToken.user_id)
-    row = session.exec(query.where(ApiToken.token_hash == token_hash(raw))).first()
+    params = {"token_hash": token_hash(raw)}
+    row = session.exec(TOKEN_AND_OWNER, params=params).first()  # type: ignore[call-overload]
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         return None
