@@ -11,12 +11,15 @@ import dataclasses
 import inspect
 import itertools
 import json
+import os
 import re
 import typing
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from plotly.basedatatypes import BaseFigure
 from reflex.event import EventHandler
 from reflex.state import State, UpdateVarsInternalState
 from reflex_base.config import get_config
@@ -27,8 +30,11 @@ from sqlmodel import Session, select
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
+from autodevhub.core.settings import get_settings
 from autodevhub.documentation.service import generate_from_directory
 from autodevhub.models import User
+from tests.conftest import APP_VARIABLES, migrate
+from tests.support.fake_github_rest import environment_for
 from tests.support.helpers import PASSWORD
 from tests.support.state_harness import (
     SECRETS,
@@ -40,7 +46,11 @@ from tests.support.state_harness import (
     page_of,
     registered_handlers,
 )
-from tests.support.workflow_helpers import github_world_fixture, link_world  # noqa: F401 (fixture)
+from tests.support.workflow_helpers import (  # noqa: F401 (fixture)
+    github_world_fixture,
+    github_world_in,
+    link_world,
+)
 
 # Public handlers, each with why it may run for anyone. Keys: module.State.handler.
 ALLOW_LIST = {
@@ -162,25 +172,32 @@ def route_params(route: str, world: World) -> list[dict[str, str]]:
     return [{}]
 
 
+def plain(value: object) -> object:
+    """A var as compared and searched: a Plotly figure as its JSON (comparing figures deeply is slow)."""
+    return value.to_json() if isinstance(value, BaseFigure) else value
+
+
 def visible(snapshot: dict[str, dict]) -> dict[str, dict]:
     """What a tab shows, router data aside (the route's own ids are in it)."""
     return {
-        state: {k: v for k, v in values.items() if not ROUTER_VARS.match(k)}
+        state: {k: plain(v) for k, v in values.items() if not ROUTER_VARS.match(k)}
         for state, values in snapshot.items()
     }
 
 
-def leaked(snapshot: dict[str, dict], secrets: list[str]) -> list[str]:
-    text = json.dumps(visible(snapshot), default=str)
+def leaked(shown: dict[str, dict], secrets: list[str]) -> list[str]:
+    """The secrets found in what a tab shows (visible's output)."""
+    text = json.dumps(shown, default=str)
     return [secret for secret in secrets if secret in text]
 
 
-DEFAULTS = State(_reflex_internal_init=True).dict()
+DEFAULTS = visible(State(_reflex_internal_init=True).dict())
 
 
 def assert_refused(name: str, args: dict, before: dict, after: dict) -> None:
-    """Only refusal messages, or vars back at their defaults, may differ after an anonymous event."""
-    for state, values in visible(after).items():
+    """Only refusal messages, or vars back at their defaults, may differ after an anonymous event
+    (`before` and `after` are what the tab showed: visible's output)."""
+    for state, values in after.items():
         for var, value in values.items():
             if value == before[state][var] or value == DEFAULTS[state][var]:
                 continue
@@ -198,9 +215,9 @@ def sweep(world: World, name: str, cookie: str, check_vars: bool, secrets: list[
         with Tab(cookie=cookie) as tab:
             tab.open(route, **params)
             assert tab.state(State).router.headers.cookie == cookie
-            before = tab.snapshot()
+            before = visible(tab.snapshot())
             tab.send(handler, **args)
-            after = tab.snapshot()
+            after = visible(tab.snapshot())
             assert not tab.errors, f"{short(name)}({args!r}) raised {tab.errors!r}"
         if db_fingerprint() != database:
             changed.append(f"{short(name)}({args!r}) on {params}")
@@ -222,17 +239,46 @@ def generate_docs(project_id: str, source: Path, docstring: str, by: str) -> lis
     return [str(page["id"]) for page in pages]
 
 
-@pytest.fixture
-def world(app_db, github_world, tmp_path) -> World:
+def seed_world(github_world: dict, folder: Path) -> World:
     """The project is on the fake GitHub's repository, with a workflow and a failed and a running run;
     both projects have generated docs (the hidden one's docstring is a secret)."""
     world = build_world()
     linked = link_world(uuid.UUID(world.project_id), github_world)
     ids = tuple(str(linked[key]) for key in ("workflow_id", "failed_id", "running_id"))
     # By the owner: the project's activity (which its viewer reads) names who generated them.
-    docs = generate_docs(world.project_id, tmp_path / "shown", "Adds.", "owner")
-    docs += generate_docs(world.hidden_project_id, tmp_path / "hidden", SECRETS["hidden_doc"], "admin")
+    docs = generate_docs(world.project_id, folder / "shown", "Adds.", "owner")
+    docs += generate_docs(world.hidden_project_id, folder / "hidden", SECRETS["hidden_doc"], "admin")
     return dataclasses.replace(world, workflow_ids=ids, doc_ids=tuple(docs))
+
+
+@pytest.fixture
+def world(app_db, github_world, tmp_path) -> World:
+    """A world of this test's own, for the events that may change it."""
+    return seed_world(github_world, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def module_world(tmp_path_factory) -> Iterator[tuple[World, Path, dict]]:
+    """One world for the sweeps that must change nothing (they check that they did not), seeded once."""
+    folder = tmp_path_factory.mktemp("sweep-world")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [name for name in os.environ if name.startswith(APP_VARIABLES)]:
+            patch.delenv(name)  # as clean_settings does for each test
+        patch.setenv("AUTODEVHUB_DATA_DIR", str(folder))
+        get_settings.cache_clear()
+        migrate(get_settings().sqlalchemy_url)
+        with github_world_in(patch) as github_world:
+            yield seed_world(github_world, folder), folder, github_world
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def unchanged_world(module_world, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The module's world, the app's settings pointed at its database and fake GitHub for this test."""
+    world, folder, github_world = module_world
+    monkeypatch.setenv("AUTODEVHUB_DATA_DIR", str(folder))
+    environment_for(github_world["fake"], monkeypatch)
+    return world
 
 
 def test_auto_setters_are_off() -> None:
@@ -261,7 +307,8 @@ def test_allow_list_matches_the_registered_handlers() -> None:
 
 
 @pytest.mark.parametrize("name", PROTECTED, ids=short)
-def test_handler_refuses_an_anonymous_client(world: World, name: str) -> None:
+def test_handler_refuses_an_anonymous_client(unchanged_world: World, name: str) -> None:
+    world = unchanged_world
     changed = sweep(world, name, cookie="", check_vars=True, secrets=[*SECRETS.values(), *world.ids])
     assert changed == []
 
@@ -269,7 +316,8 @@ def test_handler_refuses_an_anonymous_client(world: World, name: str) -> None:
 @pytest.mark.parametrize(
     "name", [n for n in PROTECTED if key_of(HANDLERS[n]) not in VIEWER_SELF_SERVICE], ids=short
 )
-def test_a_signed_in_viewer_changes_nothing(world: World, name: str) -> None:
+def test_a_signed_in_viewer_changes_nothing(unchanged_world: World, name: str) -> None:
+    world = unchanged_world
     hidden = [
         SECRETS[key]
         for key in (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -60,12 +61,9 @@ def stored_jobs(project_id) -> dict[int, WorkflowJob]:
         return {row.github_job_id: row for row in rows}
 
 
-@pytest.fixture(name="github_world")
-def github_world_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
-    """For the permission matrix: the fake GitHub with a failed and a running CI run, and their rows.
-
-    Call link_world(world, github_world) to tie the matrix project to the fake's repository.
-    """
+@contextlib.contextmanager
+def github_world_in(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    """The fake GitHub with a failed and a running CI run, the app's settings pointed at it."""
     fake = FakeGitHubRest().start()
     environment_for(fake, monkeypatch)
     now = datetime.now(UTC)
@@ -74,6 +72,16 @@ def github_world_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
     yield {"fake": fake, "runs": (failed, running)}
     assert jobs.local_runner().wait_idle(30), "background jobs still running"
     fake.stop()
+
+
+@pytest.fixture(name="github_world")
+def github_world_fixture(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict]:
+    """For the permission matrix: github_world_in for one test.
+
+    Call link_world(world, github_world) to tie the matrix project to the fake's repository.
+    """
+    with github_world_in(monkeypatch) as world:
+        yield world
 
 
 def link_world(project_id, github_world: dict) -> dict[str, object]:
