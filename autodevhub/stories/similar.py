@@ -42,11 +42,12 @@ def find_similar(
         base = base.where(UserStory.id != exclude)
     newest = col(UserStory.created_at).desc()
     rows = {row[0]: row for row in session.exec(base.order_by(newest).limit(RECENT)).all()}
-    keywords = sorted(set(tokens), key=len, reverse=True)[:KEYWORDS]
-    lowered = func.lower(excerpt)
-    matched = base.where(or_(*(lowered.contains(word, autoescape=True) for word in keywords)))
-    for row in session.exec(matched.order_by(newest).limit(MATCHED)).all():
-        rows.setdefault(row[0], row)
+    if len(rows) == RECENT:  # else every story of the project is in `rows` already: no older one to match
+        keywords = sorted(set(tokens), key=len, reverse=True)[:KEYWORDS]
+        lowered = func.lower(excerpt)
+        matched = base.where(or_(*(lowered.contains(word, autoescape=True) for word in keywords)))
+        for row in session.exec(matched.order_by(newest).limit(MATCHED)).all():
+            rows.setdefault(row[0], row)
     found, scores = [], {}  # a text generated again has many stories with the same description
     for story_id, description, status in rows.values():
         score = scores.get(description)
