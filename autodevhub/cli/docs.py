@@ -15,7 +15,10 @@ def docs() -> None:
 
 @docs.command("generate")
 @click.argument("project_name", metavar="PROJECT")
-@click.option("--path", "directory", required=True, help="A local checkout to document.")
+@click.option("--path", "directory", default=None, help="A local checkout to document.")
+@click.option(
+    "--ref", default=None, help="A branch, tag or commit of the linked GitHub repository (default branch)."
+)
 @click.option(
     "--engine",
     type=click.Choice(["auto", "rules", "claude"]),
@@ -24,31 +27,44 @@ def docs() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the pages and the run's figures as JSON.")
 @click.option("--as", "email", default=None, help="Act as this account (default: the first admin).")
-def docs_generate(project_name: str, directory: str, engine: str, as_json: bool, email: str | None) -> None:
-    """Generate (or refresh) PROJECT's docs from the directory at --path."""
+def docs_generate(
+    project_name: str, directory: str | None, ref: str | None, engine: str, as_json: bool, email: str | None
+) -> None:
+    """Generate (or refresh) PROJECT's docs from the directory at --path, else from its linked GitHub
+    repository at --ref (its default branch without one)."""
     import json
 
     from autodevhub.documentation import service
 
+    if directory is not None and ref is not None:
+        raise click.UsageError(
+            "--path and --ref are exclusive: a ref names a commit of the GitHub repository."
+        )
+
     def run(session):
         project = project_by_name(session, project_name)
-        generation = service.generate_from_directory(
-            session, actor_for(session, email), project.id, directory, engine=engine
+        actor = actor_for(session, email)
+        generation = (
+            service.generate_from_directory(session, actor, project.id, directory, engine=engine)
+            if directory is not None
+            else service.generate_from_github(session, actor, project.id, ref, engine=engine)
         )
         return {
             "pages": generation.pages,
             "stats": generation.stats,
             "skipped": generation.skipped,
             "claude": generation.claude,
+            "source": {k: v for k, v in generation.source.items() if k in ("repository", "ref", "commit")},
         }
 
     result = run_service(run)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
-    stats = result["stats"]
+    stats, source = result["stats"], result["source"]
+    origin = f" of {service.origin(source)}" if source.get("commit") else ""
     click.echo(
-        f"{len(result['pages'])} pages from {stats['files_read']} files "
+        f"{len(result['pages'])} pages from {stats['files_read']} files{origin} "
         f"({stats['symbols']} symbols) in {stats['duration_ms']} ms."
     )
     for reason, count in result["skipped"].items():

@@ -22,13 +22,19 @@ class DocSummary(BaseModel):
     version: int
     generated_at: str | None
     stale_sources: list[str]
+    stale: bool | None = Field(description="null when GitHub could not be asked")
+    commits_behind: int | None = Field(
+        None, description="GitHub sources: commits on the default branch since the page's commit"
+    )
 
 
 class Freshness(BaseModel):
     pages: int
     fresh: int
     stale: int
-    percent: float | None
+    unknown: int = Field(0, description="pages whose freshness GitHub could not tell")
+    percent: float | None = Field(description="fresh pages, % of those whose freshness is known")
+    error: str | None = Field(None, description="why some freshness is unknown")
 
 
 class DocList(BaseModel):
@@ -69,7 +75,9 @@ class DocVersionList(BaseModel):
 
 
 class GenerateBody(BaseModel):
-    ref: str | None = Field(None, max_length=255, description="a GitHub ref (GitHub sources: not yet)")
+    ref: str | None = Field(
+        None, max_length=255, description="a git ref of the linked repository (branch, tag or sha)"
+    )
     engine: str = Field(
         "auto", max_length=20, description="auto (claude when ANTHROPIC_API_KEY is set), rules or claude"
     )

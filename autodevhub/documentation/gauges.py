@@ -37,7 +37,7 @@ def measure(session: Session) -> list[tuple[str, str, float]]:
     end_transaction(session)  # hashing reads files: no transaction stays open meanwhile
     figures = []
     for (project_id, name), rows in sorted(pages.items(), key=lambda item: item[0][1]):
-        percent = freshness.check(rows)[1]["percent"]
+        percent = freshness.check(rows, freshness.Remote(project_id))[1]["percent"]
         if percent is not None:
             figures.append((project_id, name, float(percent)))
     return figures

@@ -2,7 +2,7 @@
 
 A project generates from the local directory its docs were last generated from (an operator ran
 `autodevhub docs generate PROJECT --path DIR` on the server): no front door lets a user name a server path.
-GitHub sources are not built yet, so a project without a local source is refused with a message saying so.
+Otherwise, or when a ref is asked for, it generates from its linked GitHub repository.
 Progress lives in the cache (Redis when set, so the app sees what an `autodevhub worker` writes).
 """
 
@@ -22,20 +22,18 @@ from autodevhub.core.errors import Conflict, InvalidInput
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.settings import get_settings
 from autodevhub.documentation.service import resolve_engine
-from autodevhub.models import Documentation, utcnow
+from autodevhub.documentation.sources.github import checked_ref
+from autodevhub.models import Documentation, Project, utcnow
 
 JOB = "docs.generate"
 ACTIVE = ("queued", "running")
 RUN_TTL_SECONDS = 7 * 86400
 STALE_AFTER = timedelta(minutes=35)  # past the workers' 30-minute job timeout: the run was lost
-GITHUB_NOT_YET = (
-    "Generating docs from a GitHub repository is not supported yet. On the server, run "
-    '`autodevhub docs generate "{name}" --path CHECKOUT` once; Generate then refreshes from that checkout.'
-)
 NO_SOURCE = (
-    "This project has no documentation source yet. On the server, run "
-    '`autodevhub docs generate "{name}" --path DIR` once; Generate then refreshes from that directory.'
+    "This project has no documentation source yet: link its GitHub repository in Settings, or on the "
+    'server run `autodevhub docs generate "{name}" --path DIR` once; Generate then refreshes from it.'
 )
+NO_REPOSITORY = "A ref needs the project's GitHub repository: link it in Settings, or leave ref out."
 
 
 def job_id(project_id: uuid.UUID | str) -> str:
@@ -58,6 +56,18 @@ def local_source(session: Session, project_id: uuid.UUID) -> str | None:
         if info.get("ref") == "local" and info.get("root"):
             return str(info["root"])
     return None
+
+
+def source_of(session: Session, project: Project, ref: str | None) -> str:
+    """Where a generation reads from: "github" with a ref or without a local source, else "local"; a
+    Conflict (or InvalidInput for a ref) saying what to do when the project has neither."""
+    if ref is None and local_source(session, project.id) is not None:
+        return "local"
+    if project.repo:
+        return "github"
+    if ref is not None:
+        raise InvalidInput(NO_REPOSITORY)
+    raise Conflict(NO_SOURCE.format(name=project.name))
 
 
 def write_run(project_id: uuid.UUID | str, **fields: Any) -> None:
@@ -89,23 +99,22 @@ def request_generation(
     session: Session, actor: Actor, project_id: object, *, ref: str | None = None, engine: str = "auto"
 ) -> dict[str, Any]:
     """Queue a generation of the project's docs (DOCS_WRITE); {job_id, queued}, queued False while one
-    runs. Refused, with the reason: an unknown engine, claude without ANTHROPIC_API_KEY, a ref (local
-    sources have none), no source. The job resolves auto again when it runs."""
+    runs. Refused, with the reason: an unknown engine, claude without ANTHROPIC_API_KEY, a ref that is no
+    git ref name or without a repository, no source. The job resolves auto and the source again."""
     project = require_project(session, actor.identity, Permission.DOCS_WRITE, project_id)
     resolve_engine(engine, get_settings())
-    if ref:
-        raise InvalidInput("A ref needs a GitHub source, which is not supported yet: leave ref out.")
-    if local_source(session, project.id) is None:
-        raise Conflict((GITHUB_NOT_YET if project.repo else NO_SOURCE).format(name=project.name))
+    ref = checked_ref(ref)
+    source = source_of(session, project, ref)
     key = job_id(project.id)
     if _status(get_cache().get(_key(project.id)))["state"] in ACTIVE:
         return {"job_id": key, "queued": False}
+    where = {"ref": ref} if ref else {}
     audit.record(
-        session, actor, "docs.generate.request", "project", project.id, source="local", engine=engine
+        session, actor, "docs.generate.request", "project", project.id, source=source, engine=engine, **where
     )
     write_run(project.id, job_id=key, state="queued", message="Queued.", files_read=0, pages_written=0)
     try:
-        args = (str(project.id), str(actor.user_id), actor.ip, actor.user_agent, engine)
+        args = (str(project.id), str(actor.user_id), actor.ip, actor.user_agent, engine, ref)
         queued = jobs.enqueue(JOB, *args, job_id=key)
     except jobs.JobsUnavailable as error:
         write_run(project.id, state="failed", message=error.message)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import io
 import time
-import uuid
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,27 +23,36 @@ from autodevhub.core.db import end_transaction
 from autodevhub.core.errors import InvalidInput, NotFound
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.core.settings import Settings, get_settings
-from autodevhub.documentation import freshness
-from autodevhub.documentation.engine import Generated, Page, generate
+from autodevhub.documentation import freshness, store
+from autodevhub.documentation.engine import Generated, generate
 from autodevhub.documentation.engine import claude as claude_docs
 from autodevhub.documentation.sources import SourceTree, refused_name
+from autodevhub.documentation.sources import github as github_source
 from autodevhub.documentation.sources.local import read_directory
-from autodevhub.models import Documentation, DocumentationVersion, utcnow
+from autodevhub.integrations import github, github_git
+from autodevhub.models import Documentation, DocumentationVersion, Project, utcnow
+from autodevhub.projects import github_access
 
 ENGINES = ("auto", "rules", "claude")
-COMPARED = ("engine", "claude")  # besides content and sources: a page whose engine notes differ is rewritten
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 @dataclass(frozen=True)
 class Generation:
     """A run's pages ({id, title, doc_type, file_path}), figures (files read and skipped, symbols, time,
-    tokens, cost), what was skipped, and with the Claude engine its summary (claude_docs.write's)."""
+    tokens, cost), what was skipped, with the Claude engine its summary (claude_docs.write's), and where
+    it read from."""
 
     pages: list[dict[str, str | None]]
     stats: dict[str, Any]
     skipped: dict[str, int]
     claude: dict[str, Any] | None = None
+    source: dict[str, Any] = field(default_factory=dict)  # ref, and from GitHub commit and repository
+
+
+def origin(source: dict[str, Any]) -> str:
+    """A GitHub source as people read it: 'octo/shop at main (1a2b3c4)'."""
+    return f"{source['repository']} at {source['ref']} ({str(source['commit'])[:7]})"
 
 
 Progress = Callable[..., None]  # told files_read, then pages_written, with a message
@@ -74,18 +82,73 @@ def generate_from_directory(
     engine: str = "auto",
 ) -> Generation:
     """Generate (or regenerate) a project's docs from a local directory; DOCS_WRITE on the project."""
+    root = Path(directory).expanduser().resolve()
+
+    def read(_project: Project) -> Source:
+        def files() -> tuple[SourceTree, dict[str, Any]]:
+            try:
+                return read_directory(root), {"ref": "local", "root": str(root)}
+            except FileNotFoundError:
+                raise InvalidInput(f"{directory} is not a directory.") from None
+
+        return files
+
+    return _run(session, actor, project_id, read, progress, engine)
+
+
+def generate_from_github(
+    session: Session,
+    actor: Actor,
+    project_id: object,
+    ref: str | None = None,
+    progress: Progress = _quiet,
+    engine: str = "auto",
+) -> Generation:
+    """Generate (or regenerate) a project's docs from its GitHub repository at `ref` (None: the default
+    branch), with the project's credential; DOCS_WRITE on the project. A refusal by GitHub writes nothing."""
+    wanted = github_source.checked_ref(ref)
+
+    def read(project: Project) -> Source:
+        if not project.repo:
+            raise InvalidInput(
+                "The project has no GitHub repository: link one, or generate from a directory."
+            )
+        name, token = project.repo, github_access.token_for(project)
+
+        def files() -> tuple[SourceTree, dict[str, Any]]:
+            repo = github.lazy_repository(name, token)
+            with github_source.refusals(name, wanted):
+                label = wanted or github_git.default_branch(repo)
+                tree, commit = github_source.read_repository(repo, label)
+            truncated = {"truncated": True} if github_source.TRUNCATED in tree.summary() else {}
+            return tree, {"ref": label, "commit": commit, "repository": name, **truncated}
+
+        return files
+
+    return _run(session, actor, project_id, read, progress, engine)
+
+
+Source = Callable[[], tuple[SourceTree, dict[str, Any]]]  # reads the files with no transaction open
+
+
+def _run(
+    session: Session,
+    actor: Actor,
+    project_id: object,
+    source: Callable[[Project], Source],
+    progress: Progress,
+    engine: str,
+) -> Generation:
+    """Check the caller, read the files (none open), parse, ask Claude, then write in the caller's
+    transaction: pages, replaced versions, the audit entry."""
     started = time.perf_counter()
     settings = get_settings()
     chosen = resolve_engine(engine, settings)
     project = require_project(session, actor.identity, Permission.DOCS_WRITE, project_id)
-    project_key = project.id
-    previous = _infos(session, project_key) if chosen == "claude" else {}
+    project_key, read = project.id, source(project)
+    previous = store.previous_infos(session, project_key) if chosen == "claude" else {}
     end_transaction(session)
-    root = Path(directory).expanduser().resolve()
-    try:
-        tree = read_directory(root)
-    except FileNotFoundError:
-        raise InvalidInput(f"{directory} is not a directory.") from None
+    tree, where = read()
     progress(files_read=len(tree.files), message=f"Read {len(tree.files)} files; parsing them.")
     generated = generate(tree)
     written = None
@@ -99,9 +162,12 @@ def generate_from_directory(
         generated = Generated(written.pages, generated.symbols)
     progress(message=f"Writing {len(generated.pages)} pages.")
     require_project(session, actor.identity, Permission.DOCS_WRITE, project_key)
-    base = {"ref": "local", "root": str(root), "engine": chosen, "generated_at": utcnow().isoformat()}
+    base = {**where, "engine": chosen, "generated_at": utcnow().isoformat()}
     infos = written.infos if written else {}
-    pages, changed, removed = save_pages(session, project_key, generated, tree, base, infos)
+    complete = not where.get("truncated")
+    pages, changed, removed = store.save_pages(
+        session, project_key, generated, tree, base, infos, complete=complete
+    )
     summary = written.summary if written else None
     stats = {
         "files_read": len(tree.files),
@@ -112,83 +178,16 @@ def generate_from_directory(
         "cost_usd": summary["cost_usd"] if summary else 0.0,
     }
     counts = {"pages": len(pages), "changed": changed, "removed": removed, "skipped": tree.summary()}
+    origin = {key: where[key] for key in ("ref", "commit", "repository") if key in where}
     audit.record(
-        session, actor, "docs.generate", "project", project_key, ref="local", engine=chosen,
-        tokens=stats["tokens"], **counts,
+        session, actor, "docs.generate", "project", project_key, engine=chosen, tokens=stats["tokens"],
+        **origin, **counts,
     )  # fmt: skip
     listed = [
         {"id": str(row.id), "title": row.title, "doc_type": row.doc_type, "file_path": row.file_path}
         for row in pages
     ]
-    return Generation(listed, stats, tree.summary(), summary)
-
-
-def _infos(session: Session, project_id: uuid.UUID) -> dict[str, dict[str, Any]]:
-    """Each page's version_info by its path in the docs tree (what Claude summaries are reused from)."""
-    query = select(Documentation.file_path, Documentation.version_info).where(
-        Documentation.project_id == project_id
-    )
-    return {str(path): dict(info) for path, info in session.exec(query).all()}
-
-
-def save_pages(
-    session: Session,
-    project_id: uuid.UUID,
-    generated: Generated,
-    tree: SourceTree,
-    base: dict[str, Any],
-    infos: dict[str, dict[str, Any]] | None = None,
-) -> tuple[list[Documentation], int, int]:
-    """Write each page (a changed one keeps its previous text as a version) and drop the pages no longer
-    generated; `infos` adds to a page's version_info by its path. The pages, how many changed and went."""
-    hashes = {file.path: file.sha256 for file in tree.files}
-    existing = {
-        row.file_path: row
-        for row in session.exec(select(Documentation).where(Documentation.project_id == project_id)).all()
-    }
-    saved, changed = [], 0
-    for page in generated.pages:
-        sources = {path: hashes[path] for path in page.sources}
-        info = {**base, **(infos or {}).get(page.file_path, {}), "sources": sources}
-        row = existing.get(page.file_path)
-        if row is None:
-            row = Documentation(
-                project_id=project_id, doc_type=page.doc_type, title=page.title, file_path=page.file_path
-            )
-            version = 1
-        elif row.content == page.content and all(
-            row.version_info.get(key) == info.get(key) for key in ("sources", *COMPARED)
-        ):
-            saved.append(row)
-            continue
-        else:
-            version = int(row.version_info.get("version", 1))
-            session.add(_version_of(row, version))
-            version += 1
-        _fill(row, page, {**info, "version": version})
-        session.add(row)
-        saved.append(row)
-        changed += 1
-    produced = {page.file_path for page in generated.pages}
-    gone = [row for path, row in existing.items() if path not in produced]
-    for row in gone:  # a module deleted or moved: its page (and history) goes with it
-        session.delete(row)
-    session.flush()
-    return saved, changed, len(gone)
-
-
-def _version_of(row: Documentation, version: int) -> DocumentationVersion:
-    return DocumentationVersion(
-        documentation_id=row.id,
-        version=version,
-        title=row.title,
-        content=row.content,
-        version_info=row.version_info,
-    )
-
-
-def _fill(row: Documentation, page: Page, info: dict[str, Any]) -> None:
-    row.doc_type, row.title, row.content, row.version_info = page.doc_type, page.title, page.content, info
+    return Generation(listed, stats, tree.summary(), summary, origin)
 
 
 def page_summary(row: Documentation) -> dict[str, Any]:
@@ -207,8 +206,9 @@ def page_summary(row: Documentation) -> dict[str, Any]:
 def list_docs(
     session: Session, identity: Identity | None, project_id: object, *, limit: int = 50, offset: int = 0
 ) -> tuple[list[dict[str, Any]], int, dict[str, Any]]:
-    """One page of a project's docs (overview first, then by path) with each one's moved sources, the total,
-    and the project's freshness; DOCS_READ on the project. Files are hashed with no transaction open."""
+    """One page of a project's docs (overview first, then by path) with each one's freshness (moved sources,
+    stale, commits behind), the total, and the project's freshness; DOCS_READ on the project. Files are
+    hashed, and GitHub asked, with no transaction open."""
     project = require_project(session, identity, Permission.DOCS_READ, project_id)
     query = select(Documentation).where(Documentation.project_id == project.id)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -216,10 +216,12 @@ def list_docs(
     items = [page_summary(row) for row in session.exec(query.order_by(*order).limit(limit).offset(offset))]
     every = select(Documentation.id, Documentation.version_info).where(Documentation.project_id == project.id)
     infos = [(str(page_id), info) for page_id, info in session.exec(every).all()]
+    remote = freshness.Remote(project.id)
     end_transaction(session)
-    moved, summary = freshness.check(infos)
+    found, summary = freshness.check(infos, remote)
     for item in items:
-        item["stale_sources"] = moved[item["id"]]
+        page = found[item["id"]]
+        item.update(stale_sources=page.moved, stale=page.stale, commits_behind=page.commits_behind)
     return items, total, summary
 
 

@@ -1,4 +1,5 @@
-"""The docs job: generate a project's pages from its local source, telling the run's progress as it goes."""
+"""The docs job: generate a project's pages from its local source or its GitHub repository, telling the run's
+progress as it goes."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from autodevhub.core.errors import NotAuthenticated, ServiceError
 from autodevhub.core.identity import Actor, Identity
 from autodevhub.documentation import runs, service
 from autodevhub.documentation.engine.claude import describe
-from autodevhub.models import User, utcnow
+from autodevhub.models import Project, User, utcnow
 
 FAILED = "The generation failed on the server; its log says why."
 logger = logging.getLogger(__name__)
@@ -36,27 +37,37 @@ def _generate(
     user_agent: str | None,
     progress: service.Progress,
     engine: str,
+    ref: str | None,
 ) -> service.Generation:
     with session_scope() as session:
         actor = Actor.of(_identity(session, user_id), ip, user_agent)
-        root = runs.local_source(session, parse_id(project_id, "Project"))
-        if root is None:
-            raise ServiceError("The project's local source is gone: generate it from the CLI again.")
+        project = session.get(Project, parse_id(project_id, "Project"))
+        if project is None:
+            raise ServiceError("The project no longer exists.")
+        if runs.source_of(session, project, ref) == "github":
+            return service.generate_from_github(session, actor, project_id, ref, progress, engine)
+        root = runs.local_source(session, project.id) or ""
         return service.generate_from_directory(session, actor, project_id, root, progress, engine)
 
 
 @jobs.job(runs.JOB, max_tries=1, keep_result=0)
 def generate(
-    project_id: str, user_id: str, ip: str | None, user_agent: str | None, engine: str = "auto"
+    project_id: str,
+    user_id: str,
+    ip: str | None,
+    user_agent: str | None,
+    engine: str = "auto",
+    ref: str | None = None,
 ) -> dict[str, Any]:
-    """Generate the project's docs as the user who asked (their role checked again now)."""
+    """Generate the project's docs as the user who asked (their role checked again now), at `ref` (a
+    GitHub source) when given."""
 
     def progress(**fields: Any) -> None:
         runs.write_run(project_id, **fields)
 
     progress(state="running", message="Reading the source files.", started_at=utcnow().isoformat())
     try:
-        generation = _generate(project_id, user_id, ip, user_agent, progress, engine)
+        generation = _generate(project_id, user_id, ip, user_agent, progress, engine, ref)
     except ServiceError as error:
         progress(state="failed", message=error.message, finished_at=utcnow().isoformat())
         return {"error": error.message}
@@ -65,7 +76,12 @@ def generate(
         progress(state="failed", message=FAILED, finished_at=utcnow().isoformat())
         raise
     written = len(generation.pages)
-    message = f"{written} pages written from {generation.stats['files_read']} files."
+    message = f"{written} pages written from {generation.stats['files_read']} files"
+    if generation.source.get("commit"):
+        message += f" of {service.origin(generation.source)}"
+    message += "."
+    if generation.skipped:
+        message += " Skipped: " + ", ".join(f"{n} {why}" for why, n in generation.skipped.items()) + "."
     if generation.claude is not None:
         message += " " + describe(generation.claude)
     progress(

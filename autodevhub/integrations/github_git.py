@@ -9,6 +9,7 @@ branch is refused by GitHub and the first is found and updated.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from github.Repository import Repository
 from autodevhub.integrations.github import GitHubError, translated_errors
 
 FILE_MODE = "100644"
+COMPARE_FILES_CAP = 300  # GitHub lists at most this many changed files in a comparison
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,18 @@ class PullData:
         state = "merged" if raw.get("merged_at") else str(raw.get("state") or "open")
         head = raw.get("head") or {}
         return cls(int(raw["number"]), str(raw.get("html_url") or ""), state, str(head.get("sha") or ""))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """base...head: commits head has that base lacks (ahead_by) and the reverse (behind_by), and the paths
+    changed (a renamed file's old path too); `complete` False when GitHub's 300-file cap may have cut them."""
+
+    status: str
+    ahead_by: int
+    behind_by: int
+    files: frozenset[str]
+    complete: bool
 
 
 def blob_sha(text: str) -> str:
@@ -60,9 +74,51 @@ def tree_of(repo: Repository, commit: str) -> tuple[str, dict[str, str]]:
     """The commit's tree: its sha and its files as path -> blob sha (one recursive read)."""
     with translated_errors():
         tree = _call(repo, "GET", f"{repo.url}/git/commits/{commit}")["tree"]["sha"]
-        listing = _call(repo, "GET", f"{repo.url}/git/trees/{tree}", parameters={"recursive": "1"})
-    items = listing.get("tree") or []
+    items, _ = tree_listing(repo, tree)
     return tree, {item["path"]: item["sha"] for item in items if item.get("type") == "blob"}
+
+
+def tree_listing(repo: Repository, tree: str) -> tuple[list[dict[str, Any]], bool]:
+    """A tree's entries, recursively (GitHub's JSON: path, mode, type, sha, size), and whether GitHub
+    truncated the listing (over its limits: the entries past the cut are missing)."""
+    with translated_errors():
+        listing = _call(repo, "GET", f"{repo.url}/git/trees/{tree}", parameters={"recursive": "1"})
+    return list(listing.get("tree") or []), bool(listing.get("truncated"))
+
+
+def resolve(repo: Repository, ref: str) -> tuple[str, str]:
+    """The commit a ref (branch, tag or sha) names, and its tree's sha (one read)."""
+    with translated_errors():
+        found = _call(repo, "GET", f"{repo.url}/commits/{quote(ref, safe='')}")
+    return str(found["sha"]), str(found["commit"]["tree"]["sha"])
+
+
+def blob_bytes(repo: Repository, sha: str) -> bytes:
+    """A blob's content (GitHub sends it in base64 with line breaks)."""
+    with translated_errors():
+        found = _call(repo, "GET", f"{repo.url}/git/blobs/{sha}")
+    if found.get("encoding") == "base64":
+        return base64.b64decode(found.get("content") or "")
+    return str(found.get("content") or "").encode()
+
+
+def compare(repo: Repository, base: str, head: str) -> Comparison:
+    """Compare two commits (or branches) in one read: the first page holds every changed file GitHub
+    lists, the counts cover all commits, so one commit per page is asked for."""
+    url = f"{repo.url}/compare/{quote(base, safe='')}...{quote(head, safe='')}"
+    with translated_errors():
+        found = _call(repo, "GET", url, parameters={"per_page": 1})
+    entries = found.get("files") or []
+    paths = {entry["filename"] for entry in entries} | {
+        entry["previous_filename"] for entry in entries if entry.get("previous_filename")
+    }
+    return Comparison(
+        str(found.get("status") or ""),
+        int(found.get("ahead_by") or 0),
+        int(found.get("behind_by") or 0),
+        frozenset(paths),
+        len(entries) < COMPARE_FILES_CAP,
+    )
 
 
 def commit_files(

@@ -78,12 +78,14 @@ def test_without_a_local_source_the_refusal_says_what_to_do(world, member):  # n
     with Session(get_engine()) as session:
         session.get(Project, project_id).repo = "acme/docs"
         session.commit()
-    refused = generate(project_id, member)
-    assert refused.status_code == 409
-    assert "GitHub repository is not supported yet" in refused.json()["detail"]
+    assert generate(project_id, member).status_code == 202  # from the linked repository now
+    assert local_runner().wait_idle(30)
+    failed = status(project_id, member)  # acme is no allowed owner: no credential may read it
+    assert failed["state"] == "failed" and "may not act on acme/docs" in failed["message"], failed
     run(world)  # a local source wins over the linked repository
     assert generate(project_id, member).status_code == 202
     assert local_runner().wait_idle(30)
+    assert status(project_id, member)["state"] == "done"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,9 @@ def test_without_a_local_source_the_refusal_says_what_to_do(world, member):  # n
     [
         ({"engine": "claude"}, "Claude engine needs ANTHROPIC_API_KEY"),
         ({"engine": "magic"}, "engine must be auto, rules or claude"),
-        ({"ref": "main"}, "ref needs a GitHub source"),
+        ({"ref": "main"}, "ref needs the project's GitHub repository"),
+        ({"ref": "bad..ref"}, "not a valid git ref name"),
+        ({"ref": "x" * 256}, "at most 255"),
         ({"ref": 12}, "string"),
         ({"engine": "x" * 50}, "at most 20"),
     ],

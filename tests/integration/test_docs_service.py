@@ -76,7 +76,9 @@ def test_regeneration_keeps_the_previous_version_and_freshness_follows_hashes(wo
         "pages": 3,
         "fresh": 3,
         "stale": 0,
+        "unknown": 0,
         "percent": 100.0,
+        "error": None,
     }
 
     (world["source"] / "pkg" / "calc.py").write_text('def add(a: int, b: int = 2) -> int:\n    """Sum."""\n')
@@ -118,5 +120,5 @@ def test_a_missing_directory_is_refused_and_nothing_is_written(world, tmp_path):
     assert listed == {
         "items": [],
         "total": 0,
-        "freshness": {"pages": 0, "fresh": 0, "stale": 0, "percent": None},
+        "freshness": {"pages": 0, "fresh": 0, "stale": 0, "unknown": 0, "percent": None, "error": None},
     }

@@ -70,7 +70,7 @@ def test_a_changed_source_shows_stale_and_refresh_keeps_the_old_version(world) -
         assert tab.state(DocsState).freshness == "0% fresh (0 of 2 pages)"
         tab.send(DocsState.open_page, doc_id=pages["cart"])
         assert tab.state(DocsState).doc_stale == ["cart.py"]
-        tab.send(DocsState.generate)
+        tab.send(DocsState.generate, form_data={})
         assert local_runner().wait_idle(30) and requests() == ["docs.generate.request"]
         tab.open(ROUTE)
         page = tab.state(DocsState)
@@ -100,7 +100,7 @@ def test_viewers_do_not_generate_and_other_projects_pages_stay_hidden(world, tmp
     with Tab(cookie=world.cookies["viewer"]) as tab:
         tab.open(ROUTE)
         assert not tab.state(DocsState).can_write
-        tab.send(DocsState.generate)
+        tab.send(DocsState.generate, form_data={})
         assert "does not allow" in tab.state(DocsState).error and requests() == []
         for doc_id in (hidden["vault"], str(uuid.uuid4()), "not-an-id", None, ["x"]):
             tab.send(DocsState.open_page, doc_id=doc_id)

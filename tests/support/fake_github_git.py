@@ -38,6 +38,8 @@ class GitStore:
     refs: dict[str, str] = field(default_factory=dict)  # "heads/main" -> commit sha
     pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
     writes: list[str] = field(default_factory=list)  # "blob", "tree", "commit", "ref", "pull" per write
+    modes: dict[str, str] = field(default_factory=dict)  # path -> "120000" (symlink) or "160000" (submodule)
+    truncated: bool = False  # recursive tree listings say GitHub cut them
 
     def __post_init__(self) -> None:
         if not self.refs:
@@ -182,10 +184,14 @@ def _tree_json(store: GitStore, sha: str, recursive: bool, repo_api: str) -> dic
         for folder in folders
     ]
     for path, blob in sorted(entries.items()):
+        mode = store.modes.get(path, "100644")
+        if mode == "160000":  # a submodule: the commit it pins, no size
+            items.append({"path": path, "mode": mode, "type": "commit", "sha": blob})
+            continue
         items.append(
             {
                 "path": path,
-                "mode": "100644",
+                "mode": mode,
                 "type": "blob",
                 "sha": blob,
                 "size": len(store.blobs[blob]),
@@ -195,7 +201,8 @@ def _tree_json(store: GitStore, sha: str, recursive: bool, repo_api: str) -> dic
     if not recursive:
         items = [item for item in items if "/" not in item["path"]]
     items.sort(key=lambda item: item["path"])
-    return {"sha": sha, "url": f"{repo_api}/git/trees/{sha}", "tree": items, "truncated": False}
+    cut = recursive and store.truncated
+    return {"sha": sha, "url": f"{repo_api}/git/trees/{sha}", "tree": items, "truncated": cut}
 
 
 def _commit_json(store: GitStore, sha: str, repo_api: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tests.support import fake_github_artifacts as artifacts
+from tests.support import fake_github_compare as compare
 from tests.support import fake_github_git as git
 from tests.support import fake_github_issues as issues
 from tests.support import github_history as history
@@ -172,6 +173,8 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload = git.answer(fake.git, fake.issues, method, route, query, body, fake.api_url)
             items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})
             return status, items, headers
+        if route[0] in ("commits", "compare") and method == "GET":
+            return (*compare.answer(fake.git, route, query, fake.api_url), {})
         if route[0] == "issues":
             status, payload = issues.answer(fake.issues, method, route, query, body, fake.api_url)
             items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})

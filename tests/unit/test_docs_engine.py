@@ -115,12 +115,13 @@ def test_overview_has_readme_entry_points_workflows_and_graph(tmp_path):
 
 
 def test_the_file_limit_and_unsafe_names(tmp_path, monkeypatch):
-    from autodevhub.documentation.sources import local, refused_name
+    from autodevhub.documentation import sources
+    from autodevhub.documentation.sources import refused_name
 
     for index in range(5):
         (tmp_path / f"m{index}.py").write_text("x = 1\n")
     (tmp_path / "ünïcode.py").write_text('"""Ünïcode."""\n')
-    monkeypatch.setattr(local, "MAX_FILES", 4)
+    monkeypatch.setattr(sources, "MAX_FILES", 4)
     tree = read_directory(tmp_path)
     assert [file.path for file in tree.files] == ["m0.py", "m1.py", "m2.py", "m3.py"]
     assert tree.summary() == {"over the 4-file limit": 2}

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
-from autodevhub.documentation.sources import SKIPPED_DIRS, Skip, SourceFile, SourceTree, refused_name
+from autodevhub.documentation.sources import (
+    FOLDER_SKIPPED,
+    MAX_FILE_BYTES,
+    Skip,
+    SourceFile,
+    SourceTree,
+    refused_file,
+    refused_name,
+    skipped_folder,
+    text_file,
+)
 
-MAX_FILE_BYTES = 1_000_000
-MAX_FILES = 5_000
-MINIFIED = (".min.js", ".min.css", ".min.mjs")
+__all__ = ["MAX_FILE_BYTES", "read_directory"]
 
 
 def read_directory(root: Path | str) -> SourceTree:
@@ -25,12 +32,8 @@ def read_directory(root: Path | str) -> SourceTree:
         kept = []
         for name in sorted(dirs):
             relative = (here / name).relative_to(base).as_posix()
-            if (
-                name in SKIPPED_DIRS
-                or name.endswith(".egg-info")
-                or (name.startswith(".") and name != ".github")
-            ):
-                skipped.append(Skip(relative + "/", "vendored, generated or hidden folder"))
+            if skipped_folder(name):
+                skipped.append(Skip(relative + "/", FOLDER_SKIPPED))
             elif (here / name).is_symlink():
                 skipped.append(Skip(relative + "/", "symlink"))
             else:
@@ -38,14 +41,14 @@ def read_directory(root: Path | str) -> SourceTree:
         dirs[:] = kept
         for name in sorted(names):
             relative = (here / name).relative_to(base).as_posix()
-            found = _read_file(here / name, relative, over_limit=len(files) >= MAX_FILES)
+            found = _read_file(here / name, relative, len(files))
             (files if isinstance(found, SourceFile) else skipped).append(found)
     files.sort(key=lambda file: file.path)
     skipped.sort(key=lambda skip: skip.path)
     return SourceTree(tuple(files), tuple(skipped), base.name)
 
 
-def _read_file(path: Path, relative: str, *, over_limit: bool) -> SourceFile | Skip:
+def _read_file(path: Path, relative: str, files_read: int) -> SourceFile | Skip:
     """One file, or the reason it is skipped."""
     reason = refused_name(relative)
     if reason:
@@ -54,17 +57,5 @@ def _read_file(path: Path, relative: str, *, over_limit: bool) -> SourceFile | S
         return Skip(relative, "symlink")
     if not path.is_file():
         return Skip(relative, "not a regular file")
-    if relative.endswith(MINIFIED):
-        return Skip(relative, "minified")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        return Skip(relative, "over 1 MB")
-    if over_limit:
-        return Skip(relative, f"over the {MAX_FILES:,}-file limit")
-    data = path.read_bytes()
-    if b"\0" in data[:8192]:
-        return Skip(relative, "binary")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return Skip(relative, "binary")
-    return SourceFile(relative, text, hashlib.sha256(data).hexdigest())
+    reason = refused_file(relative, path.stat().st_size, files_read)
+    return Skip(relative, reason) if reason else text_file(relative, path.read_bytes())

@@ -16,6 +16,48 @@ def project_item(option: ProjectOption) -> rx.Component:
     return rx.select.item(option.name, value=option.id)
 
 
+def generate_controls() -> rx.Component:
+    """A form: the engine, an optional git ref of the linked repository, and Generate / Refresh."""
+    return rx.form(
+        rx.flex(
+            rx.vstack(
+                field_label("Engine", "docs-engine"),
+                rx.select.root(
+                    rx.select.trigger(id="docs-engine", min_width="9rem"),
+                    rx.select.content(
+                        rx.select.item("Auto", value="auto"),
+                        rx.select.item("Rules (offline)", value="rules"),
+                        rx.select.item("Claude", value="claude"),
+                        position="popper",
+                    ),
+                    name="engine",
+                    default_value="auto",
+                ),
+                spacing="1",
+            ),
+            rx.vstack(
+                field_label("Ref (optional)", "docs-ref"),
+                rx.input(
+                    id="docs-ref", name="ref", placeholder="default branch", max_length=255, width="11rem"
+                ),
+                spacing="1",
+            ),
+            rx.button(
+                rx.cond(
+                    S.generating, rx.spinner(size="2"), rx.icon("refresh-cw", size=16, aria_hidden="true")
+                ),
+                rx.cond(S.total > 0, "Refresh", "Generate"),
+                type="submit",
+                disabled=S.generating,
+            ),
+            align="end",
+            wrap="wrap",
+            spacing="3",
+        ),
+        on_submit=S.generate,
+    )
+
+
 def controls() -> rx.Component:
     """The project picker, the project's freshness, and Generate / Download."""
     return rx.flex(
@@ -31,17 +73,7 @@ def controls() -> rx.Component:
         ),
         rx.cond(S.freshness != "", rx.badge(S.freshness, size="2", variant="surface", id="docs-freshness")),
         rx.spacer(),
-        rx.cond(
-            S.can_write,
-            rx.button(
-                rx.cond(
-                    S.generating, rx.spinner(size="2"), rx.icon("refresh-cw", size=16, aria_hidden="true")
-                ),
-                rx.cond(S.total > 0, "Refresh", "Generate"),
-                on_click=S.generate,
-                disabled=S.generating,
-            ),
-        ),
+        rx.cond(S.can_write, generate_controls()),
         rx.cond(
             S.total > 0,
             rx.button(
@@ -62,12 +94,13 @@ def no_docs() -> rx.Component:
     return empty_state(
         "file-text",
         "No documentation yet",
-        "Docs are generated from a checkout of the project on the server. Generating from a linked GitHub "
-        "repository is not supported yet.",
+        "Docs are generated from the project's linked GitHub repository (its default branch, or the ref "
+        "you give), or from a checkout on the server.",
         steps=(
-            'On the server, run: autodevhub docs generate "PROJECT" --path /path/to/checkout',
+            "Link the project's GitHub repository in Settings, then press Generate here; or on the server "
+            'run: autodevhub docs generate "PROJECT" --path /path/to/checkout',
             "The pages appear here, overview first, with their freshness.",
-            "After code changes, Refresh regenerates them from the same checkout.",
+            "After code changes, Refresh regenerates them (GitHub pages: how many commits behind).",
         ),
     )
 

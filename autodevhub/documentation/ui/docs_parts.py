@@ -10,7 +10,7 @@ from autodevhub.ui.pagination import pagination
 
 
 def fresh_badge(fresh: rx.Var[bool], note: rx.Var[str] | str) -> rx.Component:
-    """Green 'Fresh' or orange 'N sources changed'."""
+    """Green 'Fresh', else orange: 'N commits behind', 'N sources changed' or 'Unknown'."""
     return rx.badge(
         rx.icon(rx.cond(fresh, "circle-check", "clock-alert"), size=12, aria_hidden="true"),
         note,
@@ -109,9 +109,7 @@ def page_view() -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.heading(S.doc_title, as_="h2", size="5"),
-                    fresh_badge(
-                        S.doc_stale.length() == 0, rx.cond(S.doc_stale.length() == 0, "Fresh", "Stale")
-                    ),
+                    fresh_badge(S.doc_freshness == "Fresh", S.doc_freshness),
                     align="center",
                     spacing="3",
                     wrap="wrap",

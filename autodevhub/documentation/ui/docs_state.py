@@ -16,6 +16,7 @@ import reflex as rx
 
 from autodevhub.documentation import runs, service
 from autodevhub.documentation.ui import view
+from autodevhub.ui.forms import form_text
 from autodevhub.ui.live import LivePage, tab_connected
 from autodevhub.ui.pagination import PagedState
 from autodevhub.ui.rows import ProjectOption
@@ -71,6 +72,7 @@ class DocsState(LivePage, PagedState, SessionState):
     versions_total: int = 0
     diff_version: int = 0
     diff: str = ""
+    doc_freshness: str = ""
     generating: bool = False
     progress: str = ""
     _pending: tuple[str, int] = ("", 0)  # the newest load asked for (project, tree page): only it is shown
@@ -95,7 +97,7 @@ class DocsState(LivePage, PagedState, SessionState):
 
     def _close_page(self) -> None:
         self.doc_id = self.doc_title = self.doc_path = self.doc_content = self.doc_generated = ""
-        self.doc_engine = ""
+        self.doc_engine = self.doc_freshness = ""
         self.doc_version, self.doc_stale, self.versions, self.versions_total = 0, [], [], 0
         self.diff_version, self.diff = 0, ""
 
@@ -171,7 +173,7 @@ class DocsState(LivePage, PagedState, SessionState):
                 page.version,
                 page.generated,
             )
-            self.doc_engine = page.engine_note
+            self.doc_engine, self.doc_freshness = page.engine_note, page.freshness
             self.doc_stale, self.versions, self.versions_total = (
                 page.stale,
                 page.versions,
@@ -203,8 +205,11 @@ class DocsState(LivePage, PagedState, SessionState):
             self.diff_version, self.diff = (version, diff) if diff is not None else (0, "")
 
     @rx.event(background=True)
-    async def generate(self):
-        """Members and up: queue a generation of the shown project's docs, then follow it until it ends."""
+    async def generate(self, form_data: dict):
+        """Members and up: queue a generation of the shown project's docs with the form's engine (auto by
+        default) and at its ref when one is given (the service checks both), then follow it until it ends."""
+        engine = form_text(form_data, "engine") or "auto"
+        ref = form_text(form_data, "ref").strip() or None
         async with self:
             if self.generating or not self.project_id:
                 return
@@ -212,7 +217,7 @@ class DocsState(LivePage, PagedState, SessionState):
         token = self.router.session.client_token
         _, error = await asyncio.to_thread(
             self._act,
-            lambda session, actor: runs.request_generation(session, actor, project),
+            lambda session, actor: runs.request_generation(session, actor, project, ref=ref, engine=engine),
         )
         async with self:
             self.generating, self.error = not error, error

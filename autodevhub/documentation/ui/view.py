@@ -76,6 +76,7 @@ class PageView:
     stale: list[str]
     versions: list[VersionRow]
     versions_total: int
+    freshness: str = "Fresh"
 
 
 def readable(content: str) -> str:
@@ -94,17 +95,24 @@ def engine_note(info: dict[str, Any]) -> str:
     return f"No Claude summary: {fallback.get('message') or 'Claude was not asked.'}"
 
 
-def stale_note(stale: list[str]) -> str:
-    """'Fresh', or how many of the page's sources changed since it was generated."""
-    if not stale:
+def freshness_note(page: freshness.PageFreshness) -> str:
+    """'Fresh', 'Unknown', 'N commits behind' (GitHub), or how many of the page's sources changed."""
+    if page.stale is None:
+        return "Unknown"
+    if not page.stale:
         return "Fresh"
-    return "1 source changed" if len(stale) == 1 else f"{len(stale)} sources changed"
+    if page.commits_behind:
+        return "1 commit behind" if page.commits_behind == 1 else f"{page.commits_behind} commits behind"
+    moved = len(page.moved)
+    return "1 source changed" if moved == 1 else f"{moved} sources changed" if moved else "Stale"
 
 
 def page_row(item: dict[str, Any]) -> PageRow:
-    stale = item["stale_sources"]
+    found = freshness.PageFreshness(item["stale_sources"], item["stale"], item["commits_behind"])
     path = item["file_path"] or ""
-    return PageRow(item["id"], item["title"], item["doc_type"], path, not stale, stale_note(stale))
+    return PageRow(
+        item["id"], item["title"], item["doc_type"], path, found.stale is False, freshness_note(found)
+    )
 
 
 def tree_page(
@@ -159,8 +167,10 @@ def page_view(session: Session, identity: Identity, doc_id: str, project_id: str
         VersionRow(v.version, v.title, when(v.version_info.get("generated_at"), "unknown"), _engine(v))
         for v in earlier
     ]
-    end_transaction(session)  # hashing reads files: no transaction stays open meanwhile
-    page.stale = freshness.check([(page.id, info)])[0][page.id]
+    remote = freshness.Remote(project_id)
+    end_transaction(session)  # hashing files, asking GitHub: no transaction stays open meanwhile
+    found = freshness.check([(page.id, info)], remote)[0][page.id]
+    page.stale, page.freshness = found.moved, freshness_note(found)
     return page
 
 
