@@ -85,7 +85,7 @@ def generate_from_directory(
     root = Path(directory).expanduser().resolve()
 
     def read(_project: Project) -> Source:
-        def files() -> tuple[SourceTree, dict[str, Any]]:
+        def files(_progress: Progress) -> tuple[SourceTree, dict[str, Any]]:
             try:
                 return read_directory(root), {"ref": "local", "root": str(root)}
             except FileNotFoundError:
@@ -115,11 +115,14 @@ def generate_from_github(
             )
         name, token = project.repo, github_access.token_for(project)
 
-        def files() -> tuple[SourceTree, dict[str, Any]]:
+        def files(progress: Progress) -> tuple[SourceTree, dict[str, Any]]:
+            def told(count: int) -> None:
+                progress(files_read=count, message=f"Reading {name}: {count} files so far.")
+
             repo = github.lazy_repository(name, token)
             with github_source.refusals(name, wanted):
                 label = wanted or github_git.default_branch(repo)
-                tree, commit = github_source.read_repository(repo, label)
+                tree, commit = github_source.read_repository(repo, label, told)
             truncated = {"truncated": True} if github_source.TRUNCATED in tree.summary() else {}
             return tree, {"ref": label, "commit": commit, "repository": name, **truncated}
 
@@ -128,7 +131,7 @@ def generate_from_github(
     return _run(session, actor, project_id, read, progress, engine)
 
 
-Source = Callable[[], tuple[SourceTree, dict[str, Any]]]  # reads the files with no transaction open
+Source = Callable[[Progress], tuple[SourceTree, dict[str, Any]]]  # reads the files, no transaction open
 
 
 def _run(
@@ -148,7 +151,7 @@ def _run(
     project_key, read = project.id, source(project)
     previous = store.previous_infos(session, project_key) if chosen == "claude" else {}
     end_transaction(session)
-    tree, where = read()
+    tree, where = read(progress)
     progress(files_read=len(tree.files), message=f"Read {len(tree.files)} files; parsing them.")
     generated = generate(tree)
     written = None

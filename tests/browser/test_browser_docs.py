@@ -60,6 +60,8 @@ def test_a_member_refreshes_the_docs_and_reads_an_xss_docstring_as_text(new_cont
     expect(page.get_by_role("button", name=re.compile("^Overview"))).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("^cart"))).to_have_count(0)
 
+    expect(page.get_by_label("Engine")).to_have_text("Auto")  # the form Refresh submits: engine and ref
+    expect(page.get_by_label("Ref (optional)")).to_have_value("")
     page.get_by_role("button", name="Refresh").click()
     expect(page.locator("#docs-progress")).to_contain_text(
         "Done: 3 pages written from 3 files.", timeout=60_000

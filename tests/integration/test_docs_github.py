@@ -13,6 +13,7 @@ from autodevhub.core.identity import Actor
 from autodevhub.core.jobs import local_runner
 from autodevhub.documentation import service
 from autodevhub.documentation.sources import FOLDER_SKIPPED
+from autodevhub.documentation.sources import github as github_source
 from autodevhub.documentation.sources.github import TRUNCATED
 from autodevhub.integrations.github import GitHubRateLimited
 from autodevhub.models import AuditLog, Documentation, ProjectMember, ProjectRole
@@ -42,10 +43,10 @@ def shop(github_project):
     return github_project
 
 
-def generate(shop, ref=None, identity=None):
+def generate(shop, ref=None, progress=service._quiet):
     with Session(get_engine()) as session:
         generation = service.generate_from_github(
-            session, Actor.of(identity or shop.owner), shop.project_id, ref
+            session, Actor.of(shop.owner), shop.project_id, ref, progress
         )
         session.commit()
     return generation
@@ -63,8 +64,11 @@ def listed(shop) -> dict:
     return answer.json()
 
 
-def test_the_default_branch_is_read_within_bounds_and_its_commit_recorded(shop):
-    generation = generate(shop)
+def test_the_default_branch_is_read_within_bounds_and_its_commit_recorded(shop, monkeypatch):
+    monkeypatch.setattr(github_source, "TELL_EVERY", 2)
+    told = []
+    generation = generate(shop, progress=lambda **fields: told.append(fields))
+    assert told[0] == {"files_read": 2, "message": "Reading octo/shop: 2 files so far."}
     assert generation.skipped == {
         FOLDER_SKIPPED: 1,
         "binary": 1,

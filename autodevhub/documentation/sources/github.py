@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from github import GithubException
 from github.Repository import Repository
@@ -30,6 +30,7 @@ from autodevhub.integrations import github, github_git
 MAX_REF = 255
 TRUNCATED = "GitHub truncated the tree listing: files past its limit were not read"
 SYMLINK_MODE = "120000"
+TELL_EVERY = 100
 _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
 
 
@@ -46,9 +47,12 @@ def checked_ref(ref: str | None) -> str | None:
     return ref
 
 
-def read_repository(repo: Repository, ref: str | None) -> tuple[SourceTree, str]:
+def read_repository(
+    repo: Repository, ref: str | None, told: Callable[[int], None] | None = None
+) -> tuple[SourceTree, str]:
     """The repository's text files at `ref` (None: the default branch), what was skipped and why, and the
-    commit sha the ref resolved to. Blocking: GitHub is asked once for the tree and once per file read."""
+    commit sha the ref resolved to; `told(files read)` every TELL_EVERY files. Blocking: GitHub is asked
+    once for the tree and once per file read."""
     commit, tree_sha = github_git.resolve(repo, ref or github_git.default_branch(repo))
     items, truncated = github_git.tree_listing(repo, tree_sha)
     files: list[SourceFile] = []
@@ -73,6 +77,8 @@ def read_repository(repo: Repository, ref: str | None) -> tuple[SourceTree, str]
         else:
             found = text_file(path, github_git.blob_bytes(repo, str(item["sha"])))
             (files if isinstance(found, SourceFile) else skipped).append(found)
+            if told and isinstance(found, SourceFile) and len(files) % TELL_EVERY == 0:
+                told(len(files))
     skipped.sort(key=lambda skip: skip.path)
     return SourceTree(tuple(files), tuple(skipped), repo.full_name.rpartition("/")[2]), commit
 
