@@ -12,6 +12,7 @@ from autodevhub.core.errors import Forbidden, InvalidInput
 from autodevhub.core.identity import Actor
 from autodevhub.core.jobs import local_runner
 from autodevhub.documentation import service
+from autodevhub.documentation.gauges import measure
 from autodevhub.documentation.sources import FOLDER_SKIPPED
 from autodevhub.documentation.sources import github as github_source
 from autodevhub.documentation.sources.github import TRUNCATED
@@ -169,6 +170,9 @@ def test_a_push_of_one_file_makes_exactly_its_page_stale_one_commit_behind(shop)
     ]
     assert {item["commits_behind"] for item in after["items"]} == {1}  # the fresh ones are behind too
     assert after["freshness"]["stale"] == 1 and after["freshness"]["fresh"] == after["total"] - 1
+    with Session(get_engine()) as session:
+        [(_, name, percent)] = measure(session)  # the /metrics gauge, from the same (cached) comparison
+    assert name == "Shop" and percent == after["freshness"]["percent"] < 100
     assert shop.fake.count("GET", "/compare") == before + 1  # one call for the pages' one commit
     shop.fake.git.commit_files("main", {"README.md": "# shop\n\nMoved on.\n"}, "Readme")
     assert [item["title"] for item in listed(shop)["items"] if item["stale"]] == ["cmd/main.go"]
@@ -210,3 +214,12 @@ def test_the_api_generates_at_a_ref_and_viewers_may_not(shop):
     assert stored(shop)["pkg.extra"]["ref"] == "release"
     bad = api_client().post(url, json={"ref": "-x"}, headers=bearer(shop.token))
     assert bad.status_code == 422 and "not a valid git ref name" in bad.text
+
+
+def test_past_the_300_files_github_lists_every_page_behind_is_stale(shop):
+    generate(shop)
+    many = {f"assets/{index}.txt": f"{index}\n" for index in range(300)}
+    shop.fake.git.commit_files("main", many, "Assets")  # GitHub lists 300 changed files at most
+    answer = listed(shop)
+    assert all(item["stale"] and item["stale_sources"] == [] for item in answer["items"])
+    assert answer["freshness"]["percent"] == 0.0
