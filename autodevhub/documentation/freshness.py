@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from github.Repository import Repository
+
 from autodevhub.core.cache import get_cache
 from autodevhub.documentation.sources import MAX_FILE_BYTES, refused_name
 from autodevhub.integrations import github, github_git
@@ -57,8 +59,7 @@ class Remote:
 
     def __init__(self, project_id: uuid.UUID | str) -> None:
         self.project_id = str(project_id)
-        self.repo: Any = None
-        self.branch = ""
+        self.heads: dict[str, tuple[Repository, str]] = {}  # repository -> (handle, default branch)
         self.error = ""
 
     def __call__(self, repository: str, commit: str) -> github_git.Comparison | None:
@@ -68,11 +69,13 @@ class Remote:
         if self.error:
             return None
         try:
-            if self.repo is None:
-                token = github_access.project_token(uuid.UUID(self.project_id))
-                self.repo = github.lazy_repository(repository, token)
-                self.branch = github_git.default_branch(self.repo)
-            found = github_git.compare(self.repo, commit, self.branch)
+            if repository not in self.heads:
+                repo = github.lazy_repository(
+                    repository, github_access.project_token(uuid.UUID(self.project_id))
+                )
+                self.heads[repository] = (repo, github_git.default_branch(repo))
+            repo, branch = self.heads[repository]
+            found = github_git.compare(repo, commit, branch)
         except github.GitHubError as error:
             self.error = f"Freshness unknown: {error.message}"
             return None
