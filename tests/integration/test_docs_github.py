@@ -223,3 +223,13 @@ def test_past_the_300_files_github_lists_every_page_behind_is_stale(shop):
     answer = listed(shop)
     assert all(item["stale"] and item["stale_sources"] == [] for item in answer["items"])
     assert answer["freshness"]["percent"] == 0.0
+
+
+def test_no_transaction_is_open_while_github_answers(shop):
+    with Session(get_engine()) as session:
+        shop.fake.observe = lambda path: session.in_transaction()
+        service.generate_from_github(session, Actor.of(shop.owner), shop.project_id)
+        session.commit()
+        shop.fake.observe = None
+    assert len(shop.fake.observations) > 5 and not any(shop.fake.observations)
+    assert "pkg.calc" in stored(shop)
