@@ -3,8 +3,9 @@
 It serves one repository (octo/shop) holding a generated history (support/github_history.py): workflows and
 their files, runs newest first with page/per_page pagination and Link headers, jobs of every attempt,
 artifacts (support/fake_github_artifacts.py: listed, their zips behind a 302 to storage), workflow dispatches,
-re-runs of failed jobs and cancels. Every response carries rate-limit headers; `remaining` counts down and at
-zero the API answers 403 "API rate limit exceeded". `fail` queues error answers for a method and path prefix.
+re-runs of failed jobs and cancels, commit statuses and a pull request's files (fake_github_checks.py).
+Every response carries rate-limit headers; `remaining` counts down and at zero the API answers 403 "API rate
+limit exceeded". `fail` queues error answers for a method and path prefix.
 `requests` records (method, path) of every request received; `observe`, when set, is called as each request
 arrives (to look at the app meanwhile). `grants` gives a token's rights on the repository as GitHub reports
 them (`permissions` {admin, push, pull}); a token granted None sees no repository (404), one without push is
@@ -28,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 
 from tests.support import fake_github_artifacts as artifacts
+from tests.support import fake_github_checks as checks
 from tests.support import fake_github_compare as compare
 from tests.support import fake_github_git as git
 from tests.support import fake_github_issues as issues
@@ -60,6 +62,7 @@ class FakeGitHubRest(LoopbackServer):
         self.issues: dict[int, dict[str, Any]] = {}  # number -> GitHub's issue object
         self.git = git.GitStore()  # the repository's objects, branches and pull requests
         self.artifacts = artifacts.ArtifactStore()  # the runs' artifacts and their zips
+        self.statuses: dict[str, list[dict[str, Any]]] = {}  # commit sha -> its statuses, oldest first
 
     @property
     def api_url(self) -> str:
@@ -167,6 +170,12 @@ class _Handler(BaseHTTPRequestHandler):
         route = path[len(REPO_PATH) :].strip("/").split("/")
         if method != "GET" and not permissions["push"] and route[0] == "issues":
             return 403, {"message": "Resource not accessible by personal access token"}, {}
+        if checks.handles(method, route):
+            if method != "GET" and not permissions["push"]:
+                return 403, {"message": "Resource not accessible by personal access token"}, {}
+            status, payload = checks.answer(fake.git, fake.statuses, method, route, body, fake.api_url)
+            items, headers = self._page(payload, query) if isinstance(payload, list) else (payload, {})
+            return status, items, headers
         if route[0] in ("git", "pulls"):
             if method != "GET" and not permissions["push"]:
                 return 403, {"message": "Resource not accessible by personal access token"}, {}
