@@ -162,3 +162,25 @@ def sync_event(session: Session, project_id: uuid.UUID, message: str, key: str) 
         body="\n".join([f"Project: {project_name}", f"What happened: {message}", f"In AutoDevHub: {link}"]),
         link=link,
     )
+
+
+def docs_event(
+    session: Session, project_id: uuid.UUID, number: int, url: str, action: str, pages: int
+) -> Event:
+    """The project's docs pull request was opened or updated (`pages` files changed)."""
+    project = session.get(Project, project_id)
+    project_name = project.name if project else "project"
+    lines = [
+        f"Project: {project_name}",
+        f"Pull request #{number} {action}: {pages} file(s) changed",
+        f"On GitHub: {url}",
+        f"In AutoDevHub: {get_settings().base_url}/docs",
+    ]
+    return Event(
+        name=DOCS_PR,
+        project_id=project_id,
+        dedupe_key=f"{DOCS_PR}:{project_id}:{number}:{action}:{pages}:{url}",
+        title=f"[{project_name}] docs pull request #{number} {action}"[:300],
+        body="\n".join(lines),
+        link=url,
+    )

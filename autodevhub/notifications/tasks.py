@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from autodevhub.core import jobs
 from autodevhub.core.db import session_scope
+from autodevhub.documentation.publish import DOCS_PUBLISHED
 from autodevhub.models import UserStory, WorkflowExecution
 from autodevhub.notifications import deliveries, events, inbox
 from autodevhub.stories.status import STATUS_CHANGED
@@ -40,6 +41,14 @@ def sync_delayed(project_id: str, message: str, key: str) -> int:
     """Publish a held-back sync (the sync's key allows one an hour per project); deliveries queued."""
     with _publishing() as session:
         return _publish(session, [events.sync_event(session, uuid.UUID(project_id), message, key)])
+
+
+@jobs.job("notifications.docs_pr", max_tries=3, listens=DOCS_PUBLISHED)
+def docs_pr(project_id: str, number: int, url: str, action: str, pages: int) -> int:
+    """Publish that the docs pull request was opened or updated; deliveries queued."""
+    with _publishing() as session:
+        told = events.docs_event(session, uuid.UUID(project_id), number, url, action, pages)
+        return _publish(session, [told])
 
 
 @contextlib.contextmanager

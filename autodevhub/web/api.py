@@ -15,6 +15,7 @@ from autodevhub.core.observability import MetricsMiddleware
 from autodevhub.core.settings import LogFormat, get_settings
 from autodevhub.dashboard import api as dashboard_api
 from autodevhub.documentation import api as docs_api
+from autodevhub.documentation import publish_api as docs_publish_api
 from autodevhub.notifications import api as notifications_api
 from autodevhub.projects import api as projects_api
 from autodevhub.stories import api as stories_api
@@ -46,6 +47,7 @@ def create_api() -> FastAPI:
         stories_api.router,
         dashboard_api.router,
         docs_api.router,
+        docs_publish_api.router,
         notifications_api.router,
     ):
         api.include_router(router, responses=ERROR_RESPONSES)

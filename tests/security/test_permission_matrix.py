@@ -73,6 +73,8 @@ ROUTES: dict[tuple[str, str], set[str]] = {
     ("POST", "/api/projects/{project_id}/docs/generate"): READERS - {"project-viewer", "global-viewer-owner"},
     ("GET", "/api/projects/{project_id}/docs/generate"): READERS,
     ("GET", "/api/projects/{project_id}/docs/zip"): READERS,
+    ("POST", "/api/projects/{project_id}/docs/publish"): READERS - {"project-viewer", "global-viewer-owner"},
+    ("GET", "/api/projects/{project_id}/docs/pr"): READERS,
     ("GET", "/api/docs/{doc_id}"): READERS,
     ("GET", "/api/docs/{doc_id}/versions"): READERS,
     ("GET", "/api/projects/{project_id}/notifications/channels"): WRITERS_MAINTAIN,
@@ -93,7 +95,7 @@ PUBLIC = {
     ("POST", "/auth/refresh"),
     ("POST", "/api/webhooks/github"),
 }
-GITHUB_ROUTES = ("/sync", "/api/workflows/", "/api/executions/", "/push")  # these reach the fake GitHub
+GITHUB_ROUTES = ("/sync", "/api/workflows/", "/api/executions/", "/push", "/publish")  # reach the fake GitHub
 
 
 def test_every_route_is_in_the_matrix():
@@ -120,6 +122,7 @@ def test_matrix_agrees_with_the_permission_table():
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_READ, p)} == READERS
     docs_writers = {n for n, (g, p) in CALLERS.items() if can(g, Permission.DOCS_WRITE, p)}
     assert docs_writers == story_writers == ROUTES[("POST", "/api/projects/{project_id}/docs/generate")]
+    assert docs_writers == ROUTES[("POST", "/api/projects/{project_id}/docs/publish")]
     assert {n for n, (g, p) in CALLERS.items() if can(g, Permission.NOTIFY_MANAGE, p)} == WRITERS_MAINTAIN
     pushers = {n for n, (g, p) in CALLERS.items() if can(g, Permission.STORY_PUSH, p)}
     assert pushers == WRITERS_MAINTAIN == ROUTES[("POST", "/api/stories/{story_id}/push")]
@@ -229,8 +232,8 @@ def test_route_for_caller(request, world, method, template, caller, tmp_path):
     if any(part in template for part in GITHUB_ROUTES):
         world.update(link_world(world["project"].id, request.getfixturevalue("github_world")))
     generates = (method, template) == ("POST", "/api/projects/{project_id}/docs/generate")
-    if generates:
-        doc_for(world, tmp_path)  # the local source a generation refreshes from
+    if generates or template.endswith("/docs/publish"):
+        doc_for(world, tmp_path)  # the local source a generation refreshes from, the pages published
     client = api_client()
     response = request_for(client, world, caller, method, template, tmp_path)
     if generates:

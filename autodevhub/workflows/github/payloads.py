@@ -39,6 +39,7 @@ class _Model(BaseModel):
 
 class Repository(_Model):
     full_name: str = Field(min_length=3, max_length=140)
+    default_branch: str = Field(default="", max_length=255)
 
 
 class Login(_Model):
@@ -158,6 +159,7 @@ class WorkflowJobDelivery(Delivery):
 
 
 class PushDelivery(Delivery):
+    ref: str = Field(default="", max_length=255)
     after: str = Field(default="", max_length=64)
     head_commit: HeadCommit | None = None
 
@@ -172,8 +174,14 @@ class IssuesDelivery(Delivery):
     issue: Issue
 
 
+class PullHead(_Model):
+    ref: str = Field(default="", max_length=255)
+    sha: str = Field(default="", max_length=64)
+
+
 class PullRequest(_Model):
     number: int = Field(ge=1, le=2**31 - 1)
+    head: PullHead | None = None
     state: str = Field(default="open", max_length=20)
     merged_at: datetime | None = None
     merge_commit_sha: str | None = Field(default=None, max_length=64)

@@ -42,6 +42,9 @@ WAITING = "waiting for run "
 RUN_COMPLETED = "workflows.run_completed"  # topic: a completed run was stored (argument: its id)
 ISSUE_CHANGED = "workflows.issue_changed"  # topic: project id, issue number, action (closed, reopened...)
 PULL_CHANGED = "workflows.pull_changed"  # topic: project id, number, open|closed|merged, merged at, merge sha
+PULL_HEAD = "workflows.pull_head"  # topic: project id, number, head sha (opened, reopened, synchronize)
+PUSHED = "workflows.pushed"  # topic: project id, ref, head sha, the repository's default branch
+HEAD_MOVED = frozenset({"opened", "reopened", "synchronize"})
 
 
 class Undecodable(ValueError):
@@ -168,7 +171,7 @@ def _apply(session: Session, delivery: payloads.Delivery) -> str:
     if isinstance(delivery, payloads.IssuesDelivery):
         return _apply_issue(session, projects, delivery)
     if isinstance(delivery, payloads.PullRequestDelivery):
-        return _apply_pull(session, projects, delivery.pull_request)
+        return _apply_pull(session, projects, delivery.pull_request, delivery.action)
     run = delivery.run() if isinstance(delivery, payloads.RunDelivery) else None
     if run is None:
         return "a deployment without a workflow run"
@@ -228,13 +231,18 @@ def _apply_issue(session: Session, projects: list[Project], delivery: payloads.I
     return f"issue {issue.number} {delivery.action}"
 
 
-def _apply_pull(session: Session, projects: list[Project], pull: payloads.PullRequest) -> str:
-    """Tell the listeners (stories pushed as pull requests) where a pull request of the repository stands."""
+def _apply_pull(session: Session, projects: list[Project], pull: payloads.PullRequest, action: str) -> str:
+    """Tell the listeners (stories and docs pushed as pull requests) where a pull request of the repository
+    stands, and (the docs check) that its head moved."""
     merged_at = pull.merged_at.isoformat() if pull.merged_at else ""
+    head = pull.head.sha if pull.head and action in HEAD_MOVED else ""
     for project in projects:
         key = f"{project.id}:pull:{pull.number}:{pull.outcome}:{utcnow().timestamp()}"
         args = (str(project.id), pull.number, pull.outcome, merged_at, pull.merge_commit_sha or "")
         jobs.emit_after_commit(session, PULL_CHANGED, *args, key=key)
+        if head:
+            moved = (str(project.id), pull.number, head)
+            jobs.emit_after_commit(session, PULL_HEAD, *moved, key=f"{key}:{head}")
     return f"pull request {pull.number} {pull.outcome}"
 
 
@@ -252,4 +260,6 @@ def _apply_push(session: Session, project: Project, push: payloads.PushDelivery)
         )
         .values(head_commit_time=when)
     )
+    args = (str(project.id), push.ref, push.after, push.repository.default_branch)
+    jobs.emit_after_commit(session, PUSHED, *args, key=f"{project.id}:push:{push.after}")
     return f"push {push.after[:7]}"
