@@ -355,6 +355,7 @@ WRITERS = [
     "WorkflowsState.cancel_run",
     "WorkflowsState.sync_now",
     "DocsState.generate",
+    "DocsPullState.publish_docs",
 ]
 
 

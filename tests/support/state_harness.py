@@ -89,11 +89,18 @@ def all_states(root: type[BaseState] = State) -> list[type[BaseState]]:
 
 
 def page_of(state: type[BaseState]) -> str:
-    """The route whose on_load calls a handler of `state` (where a browser meets it); "/" if none."""
+    """The route whose on_load calls a handler of `state` (where a browser meets it), else the one page
+    whose on_load calls its parent state's (a substate of a page's state: a bar on it); "/" if none."""
     for page in registered_pages():
         if any(getattr(handler, "state", None) is state for handler in page.on_load):
             return page.route
-    return "/"
+    parent = state.get_parent_state()
+    routes = [
+        page.route
+        for page in registered_pages()
+        if parent is not None and any(getattr(handler, "state", None) is parent for handler in page.on_load)
+    ]
+    return routes[0] if len(routes) == 1 else "/"
 
 
 @dataclasses.dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from autodevhub.documentation.ui.docs_parts import page_view, tree
+from autodevhub.documentation.ui.docs_pr import pull_request_bar
 from autodevhub.documentation.ui.docs_state import ROUTE
 from autodevhub.documentation.ui.docs_state import DocsState as S
 from autodevhub.ui import empty_state, link_button, page_header, template
@@ -121,6 +122,7 @@ def body() -> rx.Component:
         no_project(),
         rx.vstack(
             controls(),
+            rx.cond(S.total > 0, pull_request_bar()),
             rx.cond(S.progress != "", rx.text(S.progress, size="2", role="status", id="docs-progress")),
             feedback(S.error, S.notice),
             rx.cond(
