@@ -5,6 +5,7 @@ The refresh today reads and parses every file again and writes only the pages th
 about as much as a full run; the issue asks for <= 10 % once refreshes re-parse only what changed.
 Then the same with the Claude engine against the fake Anthropic server (instant answers: our own cost, the
 requests made, tokens and cost as the fake counts them), once, with --claude-budget as the token budget.
+Last, push -> docs pull request latency against the fake GitHub (bench/docs_push.py).
 
     .venv/bin/python bench/docs.py [--package httpx] [--repeat 5] [--claude-budget 2000000]
 """
@@ -23,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
+from docs_push import push_round
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_of
@@ -132,6 +134,8 @@ def main() -> None:
         full, refresh, stats = [r[0] for r in rounds], [r[1] for r in rounds], rounds[-1][2]
         report(args, len(files), lines, full, refresh, stats)
         claude_round(root, source, files[0], args.claude_budget)
+        actor, project_id = project_in(f"sqlite:///{root}/bench-push.db", "push")
+        push_round(root, source, actor, project_id, f"sqlite:///{root}/bench-push.db", args.repeat)
 
 
 def report(
