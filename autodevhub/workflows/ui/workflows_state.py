@@ -34,7 +34,9 @@ NO_FILTERS = {"workflow_filter": "", "branch_filter": "", "event_filter": "", "o
 OUTCOMES = ("success", "failure", "cancelled", "timed_out", "skipped", "action_required", "startup_failure")
 SYNC_POLL_SECONDS = 1.0
 SYNC_LIMIT_SECONDS = 600.0
-EMPTY_FIGURE = go.Figure(layout={"template": None})
+# No baked-in template (the page's light or dark one applies, as on rows.tidy's charts): a state reset copies
+# this and every load from Redis unpickles it, ~1 ms each instead of ~25 with plotly's default template.
+EMPTY_FIGURE = go.Figure().update_layout(template=None)
 
 
 def sync_finished(status: dict[str, Any], asked: datetime) -> bool:
