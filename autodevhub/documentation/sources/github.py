@@ -80,7 +80,7 @@ def read_repository(
             if told and isinstance(found, SourceFile) and len(files) % TELL_EVERY == 0:
                 told(len(files))
     skipped.sort(key=lambda skip: skip.path)
-    return SourceTree(tuple(files), tuple(skipped), repo.full_name.rpartition("/")[2]), commit
+    return SourceTree(tuple(files), tuple(skipped), repo.url.rstrip("/").rpartition("/")[2]), commit
 
 
 @contextlib.contextmanager
