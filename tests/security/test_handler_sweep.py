@@ -36,6 +36,7 @@ from autodevhub.models import User
 from tests.conftest import APP_VARIABLES, migrate
 from tests.support.fake_github_rest import environment_for
 from tests.support.helpers import PASSWORD
+from tests.support.pairwise import all_pairs
 from tests.support.state_harness import (
     SECRETS,
     Tab,
@@ -161,7 +162,7 @@ def candidate_args(handler: EventHandler, world: World) -> list[dict[str, object
     hints = handler._type_hints or {}
     params = [p for p in list(inspect.signature(handler.fn).parameters.values())[1:] if p.default is p.empty]
     choices = [values_for(p.name, hints.get(p.name), world) for p in params]
-    return [dict(zip([p.name for p in params], combo, strict=True)) for combo in itertools.product(*choices)]
+    return [dict(zip([p.name for p in params], combo, strict=True)) for combo in all_pairs(choices)]
 
 
 def route_params(route: str, world: World) -> list[dict[str, str]]:
