@@ -75,7 +75,7 @@ def refresh(project_id: str, branch: str) -> str:
     """Regenerate from the default branch's head and publish; again while a newer push came meanwhile."""
     run = _run(project_id)
     if run["state"] in runs.ACTIVE and not run.get("refresh"):
-        raise jobs.RetryLater("a generation of the project is running", defer=15)
+        raise jobs.RetryLater("a generation of the project is running", defer=60)  # Claude runs take minutes
     wanted = str(get_cache().get(_wanted(project_id)) or "")
 
     def progress(**fields: object) -> None:

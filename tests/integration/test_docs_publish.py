@@ -12,10 +12,11 @@ import pytest
 import yaml
 from sqlmodel import Session, col, select
 
+from autodevhub.core import jobs
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.core.jobs import local_runner
-from autodevhub.documentation import publish, service
+from autodevhub.documentation import publish, publish_tasks, runs, service
 from autodevhub.features import register
 from autodevhub.models import AuditLog, Documentation, Notice, Project, ProjectMember, ProjectRole
 from tests.support import fake_github_pulls
@@ -273,3 +274,12 @@ def test_a_burst_of_pushes_during_a_refresh_makes_one_more_refresh_at_the_newest
         query = select(Documentation.version_info).where(Documentation.project_id == shop.project_id)
         infos = session.exec(query)
         assert {info["commit"] for info in infos} == {head}
+
+
+def test_a_refresh_waits_while_a_generation_of_the_project_runs(shop):
+    runs.write_run(shop.project_id, job_id=runs.job_id(shop.project_id), state="running", message="Reading.")
+    with pytest.raises(jobs.RetryLater) as waited:
+        publish_tasks.refresh(str(shop.project_id), "main")
+    assert waited.value.defer == 60 and not shop.fake.git.pulls
+    runs.write_run(shop.project_id, state="done")
+    assert publish_tasks.refresh(str(shop.project_id), "main").endswith("docs: pull request #1.")
