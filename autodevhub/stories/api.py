@@ -13,6 +13,7 @@ from autodevhub.stories import github_push, queries, service
 from autodevhub.stories.results import service as results
 from autodevhub.stories.service import StoryGenerate
 from autodevhub.web.deps import (
+    BearerCaller,
     CurrentActor,
     CurrentIdentity,
     DbSession,
@@ -52,8 +53,8 @@ def _public(story) -> StoryPublic:
 
 
 @router.post("/generate", response_model=StoryPublic, status_code=201)
-async def generate_story(body: StoryGenerate, actor: CurrentActor, session: DbSession) -> StoryPublic:
-    return await in_worker(session, lambda: _public(service.generate_story(session, actor, body)))
+async def generate_story(body: StoryGenerate, caller: BearerCaller, session: DbSession) -> StoryPublic:
+    return await in_worker(session, lambda: _public(service.generate_story(session, caller.actor(), body)))
 
 
 @router.get("", response_model=StoryList)
@@ -85,8 +86,8 @@ def list_stories(
 
 
 @router.get("/{story_id}", response_model=StoryPublic)
-async def get_story(story_id: uuid.UUID, identity: CurrentIdentity, session: DbSession) -> StoryPublic:
-    return await in_worker(session, lambda: _public(queries.get_story(session, identity, story_id)))
+async def get_story(story_id: uuid.UUID, caller: BearerCaller, session: DbSession) -> StoryPublic:
+    return await in_worker(session, lambda: _public(queries.get_story(session, caller.identity(), story_id)))
 
 
 @router.patch("/{story_id}", response_model=StoryPublic)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Query, Request
@@ -100,11 +101,34 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-async def current_identity(request: Request, session: DbSession) -> Identity:
+@dataclass(frozen=True)
+class Caller:
+    """A request's bearer token, checked when `identity()` runs: in the worker thread of the route's own
+    work (`in_worker`), the check and the work cost one thread hop instead of two."""
+
+    request: Request
+    session: Session
+    token: str
+
+    def identity(self) -> Identity:
+        return identity_from_token(self.request, self.session, self.token)
+
+    def actor(self) -> Actor:
+        return request_actor(self.request).acting_for(self.identity())
+
+
+async def bearer_caller(request: Request, session: DbSession) -> Caller:
+    """The caller, not checked yet: no token is a 401 here, a bad one a 401 once `identity()` runs."""
+    return Caller(request, session, bearer_token(request))
+
+
+BearerCaller = Annotated[Caller, Depends(bearer_caller)]
+
+
+async def current_identity(caller: BearerCaller) -> Identity:
     """The caller of an API route: a personal API token or a JWT access token, rate limited per token
     (looked up in one worker thread: a sync dependency would cost a hop of its own)."""
-    token = bearer_token(request)
-    return await run_in_threadpool(identity_from_token, request, session, token)
+    return await run_in_threadpool(caller.identity)
 
 
 def identity_from_token(request: Request, session: Session, token: str) -> Identity:
