@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, func, or_, select
 
 from autodevhub.models import UserStory
@@ -20,6 +21,15 @@ RECENT = 60
 MATCHED = 40
 EXCERPT = 1000
 KEYWORDS = 3
+EXCERPT_OF = func.substr(UserStory.feature_description, 1, EXCERPT)
+NEWEST_FIRST = col(UserStory.created_at).desc()
+# Built once (their cache keys too): every generation and edit scores against these candidates.
+CANDIDATES = select(UserStory.id, EXCERPT_OF, UserStory.status).where(
+    col(UserStory.project_id) == bindparam("project_id")
+)
+NEWEST = CANDIDATES.order_by(NEWEST_FIRST).limit(RECENT)
+BUT_ONE = col(UserStory.id) != bindparam("exclude")
+NEWEST_BUT_ONE = NEWEST.where(BUT_ONE)
 
 
 def find_similar(
@@ -36,17 +46,15 @@ def find_similar(
     tokens = content_tokens(text)
     if not tokens:
         return []
-    excerpt = func.substr(UserStory.feature_description, 1, EXCERPT)
-    base = select(UserStory.id, excerpt, UserStory.status).where(UserStory.project_id == project_id)
-    if exclude is not None:
-        base = base.where(UserStory.id != exclude)
-    newest = col(UserStory.created_at).desc()
-    rows = {row[0]: row for row in session.exec(base.order_by(newest).limit(RECENT)).all()}
+    params = {"project_id": project_id, **({"exclude": exclude} if exclude is not None else {})}
+    base = CANDIDATES if exclude is None else CANDIDATES.where(BUT_ONE)
+    newest = NEWEST if exclude is None else NEWEST_BUT_ONE
+    rows = {row[0]: row for row in session.exec(newest, params=params).all()}
     if len(rows) == RECENT:  # else every story of the project is in `rows` already: no older one to match
         keywords = sorted(set(tokens), key=len, reverse=True)[:KEYWORDS]
-        lowered = func.lower(excerpt)
+        lowered = func.lower(EXCERPT_OF)
         matched = base.where(or_(*(lowered.contains(word, autoescape=True) for word in keywords)))
-        for row in session.exec(matched.order_by(newest).limit(MATCHED)).all():
+        for row in session.exec(matched.order_by(NEWEST_FIRST).limit(MATCHED), params=params).all():
             rows.setdefault(row[0], row)
     found, scores = [], {}  # a text generated again has many stories with the same description
     for story_id, description, status in rows.values():
