@@ -79,16 +79,17 @@ def wait_for(check: Callable[[], object], what: str, timeout: float = WAIT_TIMEO
     return answer
 
 
-def shared_environment(database_url: str, redis_url: str, public_url: str) -> dict[str, str]:
-    """What every instance and the worker are given alike."""
-    return {
+def shared_environment(database_url: str, redis_url: str, public_url: str = "") -> dict[str, str]:
+    """What every instance and the worker are given alike; without a public URL (no load balancer in
+    front, as in bench/load.py) each instance's is its own address."""
+    shared = {
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "AUTODEVHUB_SECRET_KEY": SECRET_KEY,
-        "AUTODEVHUB_PUBLIC_URL": public_url,
         "AUTODEVHUB_RATE_LIMIT_LOGIN_ACCOUNT": f"{LOGIN_LIMIT}/minute",
         "AUTODEVHUB_SYNC_INTERVAL_MINUTES": "0",
     }
+    return shared | ({"AUTODEVHUB_PUBLIC_URL": public_url} if public_url else {})
 
 
 def start_instance(root: Path, github: FakeGitHub, shared: dict[str, str]) -> Instance:
