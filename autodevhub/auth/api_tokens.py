@@ -99,7 +99,7 @@ def identity_for_api_token(session: Session, raw: str) -> tuple[Identity, uuid.U
     if not raw.startswith(API_TOKEN_PREFIX):
         return None
     params = {"token_hash": token_hash(raw)}
-    row = session.exec(TOKEN_AND_OWNER, params=params).first()  # type: ignore[call-overload]
+    row = session.exec(TOKEN_AND_OWNER, params=params).first()
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at <= now):
         return None

@@ -60,7 +60,7 @@ def require_project(
     if identity is None:
         raise NotAuthenticated("Sign in to continue.")
     params = {"project_id": parse_id(project_id, "Project"), "user_id": identity.id}
-    row = session.exec(PROJECT_AND_ROLE, params=params).first()  # type: ignore[call-overload]
+    row = session.exec(PROJECT_AND_ROLE, params=params).first()
     if row is None:
         raise NotFound("Project not found.")
     require_role(identity, permission, row[1])

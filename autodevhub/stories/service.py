@@ -115,7 +115,7 @@ def load_story(
 ) -> UserStory:
     """The story, if the caller's role in its project grants `permission` (both read in one query)."""
     params = {"story_id": parse_id(story_id, "Story"), "user_id": identity.id if identity else None}
-    row = session.exec(STORY_AND_ROLE, params=params).first()  # type: ignore[call-overload]
+    row = session.exec(STORY_AND_ROLE, params=params).first()
     if row is None:
         raise NotFound("Story not found.")
     if identity is None:
@@ -201,8 +201,7 @@ def generate_story(
         story_metadata=metadata,
         confidence_score=metadata["score"]["total"],
     )
-    session.add(story)
-    session.flush()
+    session.add(story)  # written with its audit row in one flush, at the commit (the id is made here)
     audit.record(
         session,
         actor,
