@@ -6,7 +6,7 @@ cookie in the handshake's headers and the `hydrate_and_load` event (with the com
 initial state hashes) in the CONNECT packet; a link inside the app sends `on_load_internal` with the new
 path's router data; the header's bell and the Workflows page send their on_mount events. An action is
 done when the deltas the browser waits for have arrived: `is_hydrated` back to true, and on /workflows
-the background load's `loading` back to false.
+the background load's `loading` back to false (on a tab's first / its cards' `loaded`).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import socketio
 from reflex.state import OnLoadInternalState, State
 
 from autodevhub.auth.web_session import WEB_COOKIE
+from autodevhub.dashboard.ui.home_state import HomeState
 from autodevhub.notifications.ui.notices_state import NoticesState
 from autodevhub.stories.ui.detail_state import StoryDetailState
 from autodevhub.workflows.ui.workflows_state import WorkflowsState
@@ -35,9 +36,11 @@ from autodevhub.workflows.ui.workflows_state import WorkflowsState
 ACTION_TIMEOUT = 30.0
 NAMESPACE = "/_event"  # the socket.io path and namespace (the compiled frontend's env.json EVENT URL)
 ROOT, RUNS, STORY = State.get_full_name(), WorkflowsState.get_full_name(), StoryDetailState.get_full_name()
+HOME = HomeState.get_full_name()
 HYDRATED = (ROOT, "is_hydrated_rx_state_", True)
 RUNS_LOADED = (RUNS, "loading_rx_state_", False)
-PROBLEMS = ((RUNS, "error_rx_state_"), (STORY, "problem_rx_state_"))
+CARDS_LOADED = (HOME, "loaded_rx_state_", True)  # a tab's first load of / (its cards load in the background)
+PROBLEMS = ((RUNS, "error_rx_state_"), (STORY, "problem_rx_state_"), (HOME, "error_rx_state_"))
 ON_LOAD = f"{OnLoadInternalState.get_full_name()}.on_load_internal"
 BELL = [f"{NoticesState.get_full_name()}.count_unread", f"{NoticesState.get_full_name()}.watch"]
 FILTERS = (
@@ -177,7 +180,7 @@ class BrowserUser:
             await self._emit(name, {}, path, query, search)
         if path == "/workflows":
             await self._emit(f"{RUNS}.watch", {}, path, query, search)
-        await self._until([HYDRATED, RUNS_LOADED] if path == "/workflows" else [HYDRATED])
+        await self._until([HYDRATED, *{"/workflows": [RUNS_LOADED], "/": [CARDS_LOADED]}.get(path, [])])
 
     async def _emit(self, name: str, payload: dict, path: str, query: dict | None = None, search: str = ""):
         event = {"name": name, "payload": payload, "router_data": router_data(path, query, search)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
+from autodevhub.core.identity import Identity
 from autodevhub.dashboard import service
 from autodevhub.dashboard.ui.rows import Card, card
 from autodevhub.ui.pagination import PagedState
@@ -21,13 +25,13 @@ class HomeState(PagedState, SessionState):
     error: str = ""
     cards: list[Card] = []
 
-    def _load_page(self, page: int) -> bool:
+    def _cards(self, page: int) -> Callable[[Session, Identity | None], dict[str, Any]]:
         offset = self._offset(page)
-        result, error = self._read_replica(
-            lambda session, identity: service.project_cards(
-                session, identity, limit=self.PAGE_SIZE, offset=offset
-            )
+        return lambda session, identity: service.project_cards(
+            session, identity, limit=self.PAGE_SIZE, offset=offset
         )
+
+    def _show(self, result: dict[str, Any] | None, error: str, page: int) -> bool:
         self.error = error
         if result is None:
             return False  # what was shown stays; a refusal says why
@@ -35,7 +39,13 @@ class HomeState(PagedState, SessionState):
         self.total, self.page, self.loaded = result["total"], max(page, 0), True
         return True
 
-    @rx.event
-    def load_home(self):
-        """on_load: the first page of cards."""
-        self._load_page(0)
+    def _load_page(self, page: int) -> bool:
+        return self._show(*self._read_replica(self._cards(page)), page)
+
+    @rx.event(background=True)
+    async def load_home(self):
+        """on_load: the first page of cards, read in a worker thread: a synchronous handler would hold this
+        backend worker's event loop, and every tab it serves, while the cards' queries run."""
+        result, error = await asyncio.to_thread(self._read_replica, self._cards(0))
+        async with self:
+            self._show(result, error, 0)
