@@ -26,8 +26,8 @@ def project_overview(
     ),
     activity_offset: Offset = 0,
 ) -> dict[str, Any]:
-    """KPI tiles, DORA, stories by status, the last runs and stories, activity and AI spend; no docs
-    freshness until the docs service exists."""
+    """KPI tiles, DORA, stories by status, docs (pages, freshness without asking GitHub, a link), the last
+    runs and stories, activity and AI spend (stories and docs)."""
     return service.project_overview(
         session,
         identity,

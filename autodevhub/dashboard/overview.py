@@ -1,8 +1,9 @@
-"""One project's overview: KPI tiles, DORA, stories, last runs and stories, activity, AI spend.
+"""One project's overview: KPI tiles, DORA, stories, docs, last runs and stories, activity, AI spend.
 
-Every number comes from the queries the Workflows and Stories pages use (CI summary and DORA over the same
-window, the runs and stories lists); the caller has checked PROJECT_READ, and the list services check
-their own permission again. Docs freshness is absent until the docs service exists.
+Every number comes from the queries the Workflows, Stories and Docs pages use (CI summary and DORA over the
+same window, the runs and stories lists, docs freshness); the caller has checked PROJECT_READ, and the list
+services check their own permission again. Docs freshness asks no GitHub: a page from a local directory is
+checked against its files, a page from GitHub counts as unknown (the Docs page compares those).
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from autodevhub.core.identity import Identity
 from autodevhub.core.settings import get_settings
 from autodevhub.dashboard import activity, spend
 from autodevhub.dashboard.portfolio import project_alerts
-from autodevhub.models import Project, UserStory
+from autodevhub.documentation import freshness
+from autodevhub.models import Documentation, Project, UserStory
 from autodevhub.models.workflows import WorkflowSync
 from autodevhub.stories import queries as stories
 from autodevhub.workflows import service as workflows
@@ -36,6 +38,15 @@ def story_row(story: UserStory) -> dict[str, Any]:
         "created_at": story.created_at.isoformat(),
         "updated_at": story.updated_at.isoformat(),
     }
+
+
+def docs_summary(session: Session, project: Project) -> dict[str, Any]:
+    """{pages, fresh, stale, unknown, percent (of the pages whose freshness is known, else None), href}:
+    one query, then local sources hashed; GitHub pages are unknown here."""
+    query = select(Documentation.id, Documentation.version_info).where(Documentation.project_id == project.id)
+    _, summary = freshness.check((str(page_id), info) for page_id, info in session.exec(query).all())
+    found = {key: summary[key] for key in ("pages", "fresh", "stale", "unknown", "percent")}
+    return {**found, "href": f"/docs?project={project.id}"}
 
 
 def build(
@@ -69,6 +80,7 @@ def build(
             "total": stories_total,
             "by_status": stories.status_counts(session, [project.id])[project.id],
         },
+        "docs": docs_summary(session, project),
         "last_runs": {"items": runs, "total": runs_total},
         "last_stories": {"items": [story_row(s) for s in recent], "total": stories_total},
         "activity": activity.project_activity(

@@ -3,7 +3,9 @@
 Read from each story's metadata as generation saved it (`metadata.claude`: model, input_tokens,
 output_tokens, cost_usd), by the story's creation time. A Claude attempt that fell back to the rule engine
 still cost its tokens (engine "rules", with the model); a cache hit cost nothing. A regenerated story keeps
-only its newest generation's figures. The docs service, once it exists, adds its own.
+only its newest generation's figures. The docs engine's Claude figures come from each page's version_info
+(engine "docs", by its generated_at; tokens counting cache writes and reads as input): a page keeps only
+its newest generation's figures, and a page reused at a newer commit carries its summary's figures along.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from autodevhub.models import UserStory, utcnow
+from autodevhub.models import Documentation, UserStory, utcnow
 
 MONTHS = ("this_month", "last_month")
 
@@ -27,9 +29,9 @@ def month_starts(now: datetime) -> tuple[datetime, datetime]:
 
 
 def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = None) -> dict[str, Any]:
-    """{this_month, last_month}: each {since, until, stories, input_tokens, output_tokens, cost_usd,
-    engines: [{engine, model, stories, cached, input_tokens, output_tokens, cost_usd}]} (engine and model
-    None where the metadata names none); one query."""
+    """{this_month, last_month}: each {since, until, stories, pages, input_tokens, output_tokens, cost_usd,
+    engines: [{engine, model, stories, cached, pages, input_tokens, output_tokens, cost_usd}]} (engine and
+    model None where the metadata names none; the docs engine's pages last); two queries."""
     until = now or utcnow()
     this, last = month_starts(until)
     meta = col(UserStory.story_metadata)
@@ -62,6 +64,7 @@ def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = Non
             "since": since.isoformat(),
             "until": end.isoformat(),
             "stories": 0,
+            "pages": 0,
             "input_tokens": 0,
             "output_tokens": 0,
             "cost_usd": 0.0,
@@ -69,21 +72,70 @@ def ai_spend(session: Session, project_id: uuid.UUID, now: datetime | None = Non
         }
         for name, (since, end) in bounds.items()
     }
-    for name, engine_name, model_name, stories, cached, tokens_in, tokens_out, cost in sorted(
-        rows,
-        key=lambda row: (row[1] or "", row[2] or ""),  # NULLs sort apart on each database: first here
+    found = [
+        (
+            name,
+            {"engine": engine_name, "model": model_name, "stories": stories, "cached": cached, "pages": 0},
+            tokens_in,
+            tokens_out,
+            cost,
+        )
+        for name, engine_name, model_name, stories, cached, tokens_in, tokens_out, cost in sorted(
+            rows,
+            key=lambda row: (row[1] or "", row[2] or ""),  # NULLs sort apart on each database: first here
+        )
+    ]
+    for name, entry, tokens_in, tokens_out, cost in found + docs_spend(
+        session, project_id, last, this, until
     ):
         row = {
-            "engine": engine_name,
-            "model": model_name,
-            "stories": stories,
-            "cached": cached,
+            **entry,
             "input_tokens": int(tokens_in),
             "output_tokens": int(tokens_out),
             "cost_usd": float(cost),
         }
         month_total = result[name]
         month_total["engines"].append(row)
-        for key in ("stories", "input_tokens", "output_tokens", "cost_usd"):
+        for key in ("stories", "pages", "input_tokens", "output_tokens", "cost_usd"):
             month_total[key] += row[key]
     return result
+
+
+def docs_spend(
+    session: Session, project_id: uuid.UUID, last: datetime, this: datetime, until: datetime
+) -> list[tuple[str, dict[str, Any], int, int, float]]:
+    """(month, entry, input tokens, output tokens, cost) per month and model of the project's pages whose
+    version_info records Claude tokens, by generated_at (an ISO text of UTC, compared as text); one query."""
+    info = col(Documentation.version_info)
+    at = info["generated_at"].as_string()
+    tokens = info["tokens"].as_integer()
+    output = sa.func.coalesce(info[("claude", "output_tokens")].as_integer(), 0)
+    month = sa.case((at >= this.isoformat(), MONTHS[0]), else_=MONTHS[1]).label("month")
+    model = info[("claude", "model")].as_string().label("model")
+    rows = session.exec(
+        select(
+            month,
+            model,
+            sa.func.count(),
+            sa.func.sum(tokens - output),
+            sa.func.sum(output),
+            sa.func.coalesce(sa.func.sum(info["cost_usd"].as_float()), 0),
+        )
+        .where(
+            Documentation.project_id == project_id,
+            at >= last.isoformat(),
+            at < until.isoformat(),
+            tokens > 0,
+        )
+        .group_by(month, model)
+    )
+    return [
+        (
+            name,
+            {"engine": "docs", "model": model_name, "stories": 0, "cached": 0, "pages": pages},
+            tokens_in,
+            tokens_out,
+            cost,
+        )
+        for name, model_name, pages, tokens_in, tokens_out, cost in sorted(rows, key=lambda row: row[1] or "")
+    ]

@@ -15,9 +15,22 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.errors import InvalidInput
 from autodevhub.core.identity import Actor
 from autodevhub.dashboard import service
-from autodevhub.models import AuditLog, RunStatus, StoryStatus, User, UserStory, WorkflowExecution
+from autodevhub.dashboard import spend as spend_module
+from autodevhub.dashboard.ui.rows import spend_lines
+from autodevhub.documentation.service import Generation, generate_from_directory
+from autodevhub.models import (
+    AuditLog,
+    Documentation,
+    RunStatus,
+    StoryStatus,
+    User,
+    UserStory,
+    WorkflowExecution,
+    utcnow,
+)
 from autodevhub.workflows import service as workflows
 from autodevhub.workflows.metrics import ci as metrics
+from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
 from tests.support.workflow_fixture import NOW, at, load
 
 APPROX = pytest.approx
@@ -126,8 +139,82 @@ def test_every_tile_equals_the_workflows_page(world, monkeypatch, days):
     assert (found["ci"], found["dora"]) == (page["summary"], page["dora"])
 
 
-def test_docs_freshness_is_absent_until_the_docs_service_exists(world):
-    assert "docs" not in overview(world) and "docs_freshness" not in overview(world)
+def generate_docs(world, directory, engine: str = "rules") -> Generation:
+    """The owner generates the project's docs from a local directory through the docs service."""
+    _, project, identity, _ = world
+    with Session(get_engine()) as session:
+        done = generate_from_directory(session, Actor.of(identity), project.id, str(directory), engine=engine)
+        session.commit()
+    return done
+
+
+def test_docs_pages_and_freshness_without_github(world, tmp_path):
+    session, project, _, _ = world
+    assert overview(world)["docs"] == {
+        "pages": 0,
+        "fresh": 0,
+        "stale": 0,
+        "unknown": 0,
+        "percent": None,
+        "href": f"/docs?project={project.id}",
+    }
+    (tmp_path / "mod.py").write_text('def f(x: int) -> int:\n    """Twice x."""\n')
+    pages = len(generate_docs(world, tmp_path).pages)
+    session.expire_all()
+    found = overview(world)["docs"]
+    assert pages >= 1 and (found["pages"], found["fresh"], found["stale"], found["percent"]) == (
+        pages,
+        pages,
+        0,
+        100.0,
+    )
+    (tmp_path / "mod.py").write_text('def f(x: int) -> int:\n    """Thrice x."""\n')
+    found = overview(world)["docs"]
+    assert (found["fresh"], found["stale"], found["percent"]) == (0, pages, 0.0)
+    # A page from GitHub would need the compare API: the overview counts it unknown and asks nothing.
+    github = {"ref": "main", "commit": "a" * 40, "repository": "octo/metrics", "sources": {"mod.py": "x"}}
+    session.add(
+        Documentation(project_id=project.id, doc_type="api", title="<b>Remote</b>", version_info=github)
+    )
+    session.commit()
+    found = overview(world)["docs"]
+    assert (found["pages"], found["stale"], found["unknown"], found["percent"]) == (pages + 1, pages, 1, 0.0)
+
+
+def test_docs_claude_spend_is_an_engine_beside_the_stories(world, tmp_path, fake_anthropic):
+    session, project, identity, _ = world
+    (tmp_path / "mod.py").write_text('def f(x: int) -> int:\n    """Twice x."""\n')
+    done = generate_docs(world, tmp_path, engine="claude")
+    assert done.claude["summarized"] >= 1 and done.stats["tokens"] > 0
+    session.expire_all()
+    now = utcnow()
+    spend = service.project_overview(session, identity, project.id, now=now)["ai_spend"]
+    month = spend["this_month"]
+    (docs,) = month["engines"]  # the stories are from 2025: only the docs engine spent this month
+    assert (docs["engine"], docs["model"], docs["stories"], docs["pages"]) == (
+        "docs",
+        done.claude["model"],
+        0,
+        done.claude["summarized"],
+    )
+    assert docs["input_tokens"] + docs["output_tokens"] == done.stats["tokens"]
+    assert docs["output_tokens"] > 0 and docs["cost_usd"] == APPROX(done.stats["cost_usd"])
+    assert (month["pages"], month["stories"], month["cost_usd"]) == (docs["pages"], 0, docs["cost_usd"])
+    assert spend["last_month"]["engines"] == []
+    (line, _) = spend_lines(spend)  # the page's words
+    spent = f"{done.stats['tokens']:,} tokens, ${docs['cost_usd']:.4f}"
+    assert line.engines == [f"docs · {docs['model']}: {docs['pages']} pages, {spent}"]
+    # A page generated last month counts there, by its generated_at.
+    row = session.exec(select(Documentation).where(Documentation.project_id == project.id)).first()
+    moved = spend_module.month_starts(now)[1] + timedelta(days=2)
+    row.version_info = {**row.version_info, "generated_at": moved.isoformat()}
+    session.add(row)
+    session.commit()
+    spend = service.project_overview(session, identity, project.id, now=now)["ai_spend"]
+    (last,) = spend["last_month"]["engines"]
+    assert (last["engine"], last["pages"], spend["last_month"]["pages"]) == ("docs", 1, 1)
+    assert spend["this_month"]["pages"] + 1 == docs["pages"]
+    assert spend["this_month"]["cost_usd"] + spend["last_month"]["cost_usd"] == APPROX(docs["cost_usd"])
 
 
 def test_last_runs_and_stories_newest_first(world):
@@ -162,6 +249,7 @@ def test_ai_spend_this_month_and_last_month(world):
             "model": "claude-x",
             "stories": 2,
             "cached": 1,
+            "pages": 0,
             "input_tokens": 1000,
             "output_tokens": 500,
             "cost_usd": APPROX(0.02),

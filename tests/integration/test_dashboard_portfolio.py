@@ -91,7 +91,15 @@ def test_who_may_read_the_overview(teams, who, project, status):
     assert response.status_code == status, response.text
     if status == 200:
         body = response.json()
-        assert body["project"]["name"] == teams[project].name and "docs" not in body
+        assert body["project"]["name"] == teams[project].name
+        assert body["docs"] == {
+            "pages": 0,
+            "fresh": 0,
+            "stale": 0,
+            "unknown": 0,
+            "percent": None,
+            "href": f"/docs?project={target}",
+        }
 
 
 @pytest.mark.parametrize(

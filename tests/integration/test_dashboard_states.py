@@ -9,13 +9,15 @@ from urllib.parse import urlencode
 import pytest
 from sqlmodel import Session
 
-from autodevhub.auth.sessions import start_session
+from autodevhub.auth.sessions import identity_of, start_session
 from autodevhub.core.db import get_engine
 from autodevhub.core.identity import Actor
 from autodevhub.dashboard.ui import overview_state
 from autodevhub.dashboard.ui.home_state import HomeState
 from autodevhub.dashboard.ui.overview_state import OverviewState
-from autodevhub.models import SessionKind
+from autodevhub.documentation.service import generate_from_directory
+from autodevhub.documentation.ui.docs_state import DocsState
+from autodevhub.models import SessionKind, User
 from autodevhub.stories.ui.list_state import StoriesState
 from autodevhub.ui import live
 from autodevhub.workflows.demo import seed as demo
@@ -183,6 +185,34 @@ def test_window_choice_and_activity_pages(world: World, monkeypatch) -> None:
         assert page.window == "7" and page.kpis[0].detail == "0 completed in 7 days"
         assert [line.month for line in page.spend] == ["This month", "Last month"]
         assert not tab.errors
+
+
+def test_the_docs_tiles_show_pages_and_freshness_and_open_the_docs(world: World, tmp_path) -> None:
+    with Tab(cookie=world.cookies["viewer"]) as tab:
+        tab.open(OVERVIEW, project_id=world.project_id)
+        assert [(t.label, t.value) for t in tab.state(OverviewState).docs] == [
+            ("Docs pages", "0"),
+            ("Docs freshness", "unknown"),
+        ]
+    (tmp_path / "mod.py").write_text('def f(x: int) -> int:\n    """Twice x."""\n')
+    with Session(get_engine()) as session:
+        owner = session.get(User, uuid.UUID(world.owner_id))
+        pages = generate_from_directory(
+            session, Actor.of(identity_of(owner)), world.project_id, str(tmp_path)
+        )
+        session.commit()
+    with Tab(cookie=world.cookies["viewer"]) as tab:
+        tab.open(OVERVIEW, project_id=world.project_id)
+        page = tab.state(OverviewState)
+        count = len(pages.pages)
+        assert [(t.label, t.value, t.detail) for t in page.docs] == [
+            ("Docs pages", f"{count}", "generated pages"),
+            ("Docs freshness", "100.0 %", f"{count} fresh of {count}"),
+        ]
+        assert page.docs_href == f"/docs?project={world.project_id}"
+        assert {t.href for t in page.docs} == {page.docs_href}
+        open_link(tab, "/docs", project=world.project_id)  # the tiles' link opens this project's docs
+        assert tab.state(DocsState).project_id == world.project_id and not tab.errors
 
 
 def test_tiles_refresh_when_a_sync_changes_the_project(world: World, monkeypatch) -> None:

@@ -57,7 +57,8 @@ def spend() -> rx.Component:
         section(
             "AI spend",
             rx.text(
-                "Claude tokens and cost of this project's stories, by creation month (UTC).",
+                "Claude tokens and cost of this project's stories (by creation month) and docs pages (by "
+                "generation month), UTC.",
                 size="1",
                 color_scheme="gray",
             ),

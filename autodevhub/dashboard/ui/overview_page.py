@@ -57,11 +57,11 @@ def body() -> rx.Component:
 
 @template(route=ROUTE, title="Project overview", on_load=OverviewState.load_overview)
 def project_overview() -> rx.Component:
-    """CI, DORA, stories, activity and AI spend of one project."""
+    """CI, DORA, stories, docs, activity and AI spend of one project."""
     return rx.box(
         page_header(
             rx.cond(OverviewState.loaded, OverviewState.name, "Project overview"),
-            "CI health, delivery, stories, activity and AI spend of this project.",
+            "CI health, delivery, stories, docs, activity and AI spend of this project.",
         ),
         rx.cond(
             OverviewState.loaded,

@@ -149,6 +149,11 @@ def tiles() -> rx.Component:
             ),
             action=link_button("All stories", S.stories_href, variant="ghost"),
         ),
+        section(
+            "Docs",
+            rx.grid(rx.foreach(S.docs, kpi_tile), columns="2", spacing="3", width="100%"),
+            action=link_button("Open docs", S.docs_href, variant="ghost"),
+        ),
         spacing="5",
         width="100%",
     )

@@ -20,6 +20,7 @@ from autodevhub.dashboard.ui.rows import (
     StoryLine,
     Tile,
     activity_line,
+    docs_tiles,
     dora_bands,
     kpi_tiles,
     link,
@@ -40,7 +41,7 @@ ACTIVITY_PAGE = 10
 
 
 class OverviewState(LivePage, SessionState):
-    """KPIs, DORA, stories, last runs and stories, activity and AI spend of one project."""
+    """KPIs, DORA, stories, docs, last runs and stories, activity and AI spend of one project."""
 
     loaded: bool = False
     loading: bool = False
@@ -55,6 +56,8 @@ class OverviewState(LivePage, SessionState):
     dora: list[Band] = []
     statuses: list[Tile] = []
     stories_total: int = 0
+    docs: list[Tile] = []
+    docs_href: str = ""
     alerts: list[str] = []
     runs: list[RunLine] = []
     runs_total: int = 0
@@ -87,6 +90,7 @@ class OverviewState(LivePage, SessionState):
         self.kpis, self.dora = kpi_tiles(overview), dora_bands(overview)
         self.statuses = status_tiles(pid, overview["stories"]["by_status"])
         self.stories_total = overview["stories"]["total"]
+        self.docs, self.docs_href = docs_tiles(overview["docs"]), overview["docs"]["href"]
         self.alerts = [alert["message"] for alert in overview["alerts"]]
         self.runs, self.runs_total = (
             [run_line(r) for r in overview["last_runs"]["items"]],

@@ -107,6 +107,18 @@ def status_tiles(project_id: str, counts: dict[str, int]) -> list[Tile]:
     ]
 
 
+def docs_tiles(docs: dict[str, Any]) -> list[Tile]:
+    """Pages and freshness of the project's docs, each opening its Docs page; freshness "unknown" when no
+    page's is known without GitHub."""
+    known = docs["fresh"] + docs["stale"]
+    unknown = f", {docs['unknown']:,} unknown (GitHub: see Docs)" if docs["unknown"] else ""
+    fresh = "unknown" if docs["percent"] is None else f"{docs['percent']:.1f} %"
+    return [
+        Tile("Docs pages", f"{docs['pages']:,}", "generated pages", docs["href"]),
+        Tile("Docs freshness", fresh, f"{docs['fresh']:,} fresh of {known:,}{unknown}", docs["href"]),
+    ]
+
+
 def card(item: dict[str, Any]) -> Card:
     ci, pid = item["ci"], item["id"]
     finished = ci["successes"] + ci["failures"]
@@ -229,7 +241,7 @@ def spend_lines(spend: dict[str, Any]) -> list[SpendLine]:
         month = spend[key]
         engines = [
             f"{e['engine'] or 'engine not recorded'}{' · ' + e['model'] if e['model'] else ''}: "
-            f"{e['stories']:,} stories"
+            + (f"{e['pages']:,} pages" if e["engine"] == "docs" else f"{e['stories']:,} stories")
             + (f" ({e['cached']:,} from the cache)" if e["cached"] else "")
             + f", {e['input_tokens'] + e['output_tokens']:,} tokens, ${e['cost_usd']:.4f}"
             for e in month["engines"]
