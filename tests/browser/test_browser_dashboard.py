@@ -88,6 +88,9 @@ def test_the_demo_projects_card_overview_and_a_tile_to_its_runs(new_context, adm
     expect(page).to_have_url(re.compile(r"/workflows\?project=[0-9a-f-]{36}$"))
     expect(page.get_by_label("Project")).to_have_text(DEMO)
     expect(page.get_by_role("group", name="Runs", exact=True).locator(".wf-kpi-value")).to_have_text(runs)
+    page.go_back()
+    page.get_by_role("link", name="Docs freshness", exact=True).click()  # the docs tiles open its Docs page
+    expect(page).to_have_url(re.compile(r"/docs\?project=[0-9a-f-]{36}$"))
     assert errors == []
 
     phone = new_context(viewport=MOBILE, is_mobile=True, has_touch=True, storage_state=admin_state)
