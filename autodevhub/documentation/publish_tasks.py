@@ -17,7 +17,7 @@ from autodevhub.core.db import session_scope
 from autodevhub.core.errors import Conflict, ServiceError
 from autodevhub.core.identity import Actor
 from autodevhub.documentation import docs_check, publish, runs, service
-from autodevhub.documentation.tasks import _identity
+from autodevhub.documentation.tasks import requester_identity
 from autodevhub.integrations import github
 from autodevhub.models import AuditLog, Documentation, Project, utcnow
 from autodevhub.workflows.github.webhooks import PULL_CHANGED, PULL_HEAD, PUSHED
@@ -53,7 +53,9 @@ def _caretaker(session: Session, project_id: uuid.UUID) -> Actor | None:
         .limit(1)
     )
     user_id = session.exec(query).first()
-    return Actor.of(_identity(session, str(user_id)), None, "github push webhook") if user_id else None
+    if not user_id:
+        return None
+    return Actor.of(requester_identity(session, str(user_id)), None, "github push webhook")
 
 
 @jobs.job("docs.pushed", max_tries=3, listens=PUSHED)
@@ -113,7 +115,7 @@ def refresh(project_id: str, branch: str) -> str:
 
 def _run(project_id: str) -> dict[str, Any]:
     """The project's generation run as the Docs page shows it (refresh True while a refresh runs it)."""
-    return runs._status(get_cache().get(runs._key(project_id)))
+    return runs.current_run(project_id)
 
 
 @jobs.job("docs.pull_check", max_tries=4, listens=PULL_HEAD)

@@ -92,7 +92,12 @@ def run_status(session: Session, identity: Identity | None, project_id: object) 
     """The project's latest generation: job_id, state (idle, queued, running, done, failed), message,
     files_read, pages_written and, once done, pages and changed; DOCS_READ on the project."""
     project = require_project(session, identity, Permission.DOCS_READ, project_id)
-    return _status(get_cache().get(_key(project.id)))
+    return current_run(project.id)
+
+
+def current_run(project_id: uuid.UUID | str) -> dict[str, Any]:
+    """The project's run status as stored, for jobs (the caller checks who may see it)."""
+    return _status(get_cache().get(_key(project_id)))
 
 
 def request_generation(

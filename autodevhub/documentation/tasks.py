@@ -22,7 +22,7 @@ FAILED = "The generation failed on the server; its log says why."
 logger = logging.getLogger(__name__)
 
 
-def _identity(session: Session, user_id: str) -> Identity:
+def requester_identity(session: Session, user_id: str) -> Identity:
     """Who asked, as they are now: a deactivated account generates nothing."""
     user = session.get(User, parse_id(user_id, "User"))
     if user is None or not user.is_active:
@@ -40,7 +40,7 @@ def _generate(
     ref: str | None,
 ) -> service.Generation:
     with session_scope() as session:
-        actor = Actor.of(_identity(session, user_id), ip, user_agent)
+        actor = Actor.of(requester_identity(session, user_id), ip, user_agent)
         project = session.get(Project, parse_id(project_id, "Project"))
         if project is None:
             raise ServiceError("The project no longer exists.")
