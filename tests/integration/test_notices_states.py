@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine, event, text
 from sqlmodel import Session, select
 
 from autodevhub.core.db import get_engine
@@ -14,6 +17,7 @@ from autodevhub.models.notifications import Notice
 from autodevhub.notifications.ui.notices_state import NoticesState
 from tests.support.state_harness import Tab, World, build_world
 
+TAB_LOOP = "tab-loop"  # the harness's thread running the tab's event loop, as a worker's would
 XSS = '<img src=x onerror="alert(1)">'
 
 
@@ -80,3 +84,46 @@ def test_the_bell_counts_unread_notices_and_nothing_for_a_signed_out_tab(world: 
         assert tab.state(NoticesState).unread == 0 and not tab.errors
         tab.send(NoticesState.mark_all_read)
         assert tab.state(NoticesState).error == "Sign in to continue."
+
+
+def test_the_bell_and_the_list_query_off_the_event_loop(world: World) -> None:
+    """They load on every page: a query on the tab's event loop would hold every tab of its worker."""
+    notice(world.member_id, world.project_id, "CI failed", 1)
+    threads: list[str] = []
+
+    def seen(_connection, _cursor, statement: str, *_args) -> None:
+        if "notices" in statement:  # the notices' queries (the page's sign-in check is not the bell's)
+            threads.append(threading.current_thread().name)
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        with Tab(cookie=world.cookies["member"]) as tab:
+            tab.open("/stories").send(NoticesState.count_unread)
+            tab.open("/notifications")
+            assert tab.state(NoticesState).unread == 1 and tab.state(NoticesState).total == 1
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert threads and TAB_LOOP not in threads
+
+
+def test_a_count_read_before_a_sign_in_change_is_not_shown_after_it(app_postgres) -> None:
+    """The bell's read runs outside the state lock: if the tab signs in as someone else meanwhile (its
+    states reset), the first user's answer is dropped, not shown to the next one (PostgreSQL: its table lock
+    holds the read until the tab has signed out)."""
+    world = build_world()
+    notice(world.member_id, world.project_id, "CI failed", 1)
+    with Tab(cookie=world.cookies["member"]) as tab, get_engine().connect() as locker:
+        tab.open("/stories")
+        locker.execute(text("LOCK TABLE notices IN ACCESS EXCLUSIVE MODE"))  # the bell's read waits
+        counting = threading.Thread(target=tab.send, args=(NoticesState.count_unread,))
+        counting.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 10
+        while not locker.execute(text(waiting)).scalar() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert locker.execute(text(waiting)).scalar(), "the bell's read never reached the notices table"
+        tab.cookie = ""
+        tab.open("/login")  # signed out: the tab's states reset
+        locker.commit()
+        counting.join(timeout=30)
+        assert tab.state(NoticesState).unread == 0 and not tab.errors

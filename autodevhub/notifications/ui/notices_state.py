@@ -3,8 +3,11 @@ first, and how many are unread. Every handler reads the caller from the session 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -55,12 +58,19 @@ class NoticeRow:
 
 
 ROUTE = "/notifications"
+T = TypeVar("T")
+Marker = tuple[int, str]  # the unread count, and unread_marker's marker
 
 
-def unread_marker(session: Session, identity: Identity | None) -> tuple[int, str]:
+def unread_marker(session: Session, identity: Identity | None) -> Marker:
     """How many of the caller's notices are unread, and a marker that moves with every new or read one."""
     newest, count = inbox.list_notices(session, identity, unread=True, limit=1)
     return count, f"{count}:{newest[0]['id'] if newest else ''}"
+
+
+def unread_or_none(session: Session, identity: Identity | None) -> Marker:
+    """`unread_marker`, or (0, "") for a signed-out tab (the bell shows on public pages too)."""
+    return unread_marker(session, identity) if identity else (0, "")
 
 
 class NoticesState(LivePage, PagedState, SessionState):
@@ -71,14 +81,16 @@ class NoticesState(LivePage, PagedState, SessionState):
     loaded: bool = False
     error: str = ""
 
-    def _load_page(self, page: int) -> bool:
+    def _page_of(self, page: int) -> Callable[[Session, Identity | None], tuple[list[dict], int, Marker]]:
         size, offset = self.PAGE_SIZE, self._offset(page)
 
         def read(session, identity):
             found, total = inbox.list_notices(session, identity, limit=size, offset=offset)
             return found, total, unread_marker(session, identity)
 
-        result, error = self._service(read)
+        return read
+
+    def _show_page(self, result: tuple[list[dict], int, Marker] | None, error: str, page: int) -> bool:
         self.error, self.loaded = error, True
         if result is None:
             self.notices, self.total, self.page = [], 0, 0
@@ -87,21 +99,36 @@ class NoticesState(LivePage, PagedState, SessionState):
         self.notices, self.page = [NoticeRow.of(notice) for notice in found], max(page, 0)
         return True
 
-    @rx.event
-    def load_notices(self):
+    def _load_page(self, page: int) -> bool:
+        return self._show_page(*self._service(self._page_of(page)), page)
+
+    async def _in_thread(self, read: Callable[[Session, Identity | None], T]) -> tuple[T | None, str, str]:
+        """`_service(read)` in a worker thread (a query on this worker's event loop holds all its tabs),
+        with the tab's sign-in key it started under: an answer that outlived a sign-in change is dropped."""
+        key = self._signed_in_key
+        return *(await asyncio.to_thread(self._service, read)), key
+
+    async def _refresh_page(self, page: int) -> None:
+        result, error, key = await self._in_thread(self._page_of(page))
+        async with self:
+            if key == self._signed_in_key:
+                self._show_page(result, error, page)
+
+    async def _refresh_count(self) -> None:
+        found, _, key = await self._in_thread(unread_or_none)
+        async with self:
+            if key == self._signed_in_key:
+                self.unread, self._marker = found or (0, "")
+
+    @rx.event(background=True)
+    async def load_notices(self):
         """on_load of /notifications: the newest notices."""
-        self._load_page(0)
+        await self._refresh_page(0)
 
-    @rx.event
-    def count_unread(self):
+    @rx.event(background=True)
+    async def count_unread(self):
         """The bell, on every page: how many notices are unread (0 for a signed-out tab)."""
-        self._count_unread()
-
-    def _count_unread(self) -> None:
-        found, _ = self._service(
-            lambda session, identity: unread_marker(session, identity) if identity else (0, "")
-        )
-        self.unread, self._marker = found or (0, "")
+        await self._refresh_count()
 
     def _live_target(self) -> str | None:
         return "me"
@@ -112,10 +139,8 @@ class NoticesState(LivePage, PagedState, SessionState):
 
     async def _live_refresh(self) -> None:
         async with self:
-            if (self.router.url.path or "").startswith(ROUTE):
-                self._load_page(self.page)
-            else:
-                self._count_unread()
+            on_list, page = (self.router.url.path or "").startswith(ROUTE), self.page
+        await (self._refresh_page(page) if on_list else self._refresh_count())
 
     @rx.event(background=True)
     async def watch(self):
