@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import threading
+import time
 import uuid
 from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import text
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_of, start_session
@@ -71,6 +74,27 @@ def test_home_shows_a_card_per_readable_project(world: World) -> None:
     with Tab(cookie=world.cookies["admin"]) as tab:
         tab.open("/")
         assert [c.name for c in tab.state(HomeState).cards] == [SECRETS["project"], SECRETS["hidden_project"]]
+
+
+def test_cards_read_before_a_sign_in_change_are_not_shown_after_it(app_postgres) -> None:
+    """The cards are read outside the state lock: if the tab signs out meanwhile (its states reset), the
+    first user's cards are dropped, not shown (PostgreSQL: a table lock holds the read until then)."""
+    world = build_world()
+    with Tab(cookie=world.cookies["member"]) as tab, get_engine().connect() as locker:
+        tab.open("/stories")
+        locker.execute(text("LOCK TABLE user_stories IN ACCESS EXCLUSIVE MODE"))  # the cards' read waits
+        loading = threading.Thread(target=tab.send, args=(HomeState.load_home,))
+        loading.start()
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        deadline = time.monotonic() + 10
+        while not locker.execute(text(waiting)).scalar() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert locker.execute(text(waiting)).scalar(), "the cards' read never reached the stories table"
+        tab.cookie = ""
+        tab.open("/login")  # signed out: the tab's states reset
+        locker.commit()
+        loading.join(timeout=30)
+        assert tab.state(HomeState).cards == [] and not tab.errors
 
 
 def test_a_user_without_projects_sees_getting_started(world: World) -> None:

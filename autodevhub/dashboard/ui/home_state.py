@@ -46,6 +46,8 @@ class HomeState(PagedState, SessionState):
     async def load_home(self):
         """on_load: the first page of cards, read in a worker thread: a synchronous handler would hold this
         backend worker's event loop, and every tab it serves, while the cards' queries run."""
+        signed_in = self._signed_in_key
         result, error = await asyncio.to_thread(self._read_replica, self._cards(0))
         async with self:
-            self._show(result, error, 0)
+            if signed_in == self._signed_in_key:  # else the tab signed in or out meanwhile: not theirs
+                self._show(result, error, 0)
