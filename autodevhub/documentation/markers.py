@@ -29,6 +29,11 @@ def _span(lines: list[str], begin: str, end: str) -> tuple[int, int] | None:
         return None
 
 
+def marked(text: str, begin: str = BEGIN, end: str = END) -> bool:
+    """Whether the file holds our markers (a generated file, not only a person's)."""
+    return _span(text.splitlines(), begin, end) is not None
+
+
 def merge(existing: str | None, generated: str, begin: str = BEGIN, end: str = END) -> Merged:
     """`generated` (a file holding the markers) placed into `existing`: the text outside the markers is the
     existing file's. A file without the markers is a person's own now: kept unchanged."""

@@ -175,7 +175,7 @@ def _send(
 
     plan = publish_tree.plan(pages, site, present, previous, read)
     message = "Update the docs" + (f" ({reason})" if reason else "")
-    commit = github_git.commit_files(repo, branch, base, plan.files, message)
+    commit = github_git.commit_files(repo, branch, base, plan.files, message, deleted=plan.removed)
     if commit is None and head is None:
         return Outcome(None, branch, None, "", plan, note)
     if commit is None and state.get("number") and state.get("branch") == branch:

@@ -1,6 +1,7 @@
 """What the docs pull request holds: each page's file (its generated text merged into the file already on
-the branch, so edits outside the markers survive), mkdocs.yml with the page tree as its nav, and the pull
-request's body listing the pages changed and why."""
+the branch, so edits outside the markers survive), mkdocs.yml with the page tree as its nav, the generated
+files whose pages are gone (deleted; a person's own files stay), and the pull request's body listing the
+pages changed and why."""
 
 from __future__ import annotations
 
@@ -30,11 +31,12 @@ class PageFile:
 
 @dataclass
 class Plan:
-    """The files to commit, a line per changed file saying why, the files a person took over (markers
-    removed: kept as they are), and what was written per path (blob sha, whether it is the generated text
-    alone, the sources) for the next run."""
+    """The files to commit, the generated files to delete (their pages are gone), a line per changed or
+    deleted file saying why, the files a person took over (markers removed: kept as they are), and what
+    was written per path (blob sha, whether it is the generated text alone, the sources) for the next run."""
 
     files: dict[str, str] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     unmarked: list[str] = field(default_factory=list)
     written: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -78,7 +80,7 @@ def plan(
     for path, generated, sources, title in wanted:
         sha, before = present.get(path), previous.get(path) or {}
         begin, end = (markers.YAML_BEGIN, markers.YAML_END) if path == MKDOCS else (BEGIN, END)
-        if sha is None or sha == blob_sha(generated) or (sha == before.get("blob") and before.get("plain")):
+        if sha is None or sha == blob_sha(generated) or _plain(sha, before):
             merged = markers.Merged(generated)
         else:
             merged = markers.merge(read(sha), generated, begin, end)
@@ -92,7 +94,26 @@ def plan(
         }
         if sha != blob_sha(merged.text):
             result.changes.append(f"- {code(path)} ({title}): {_why(sha, sources, before)}")
+    result.removed = _gone(present, set(result.files), previous, read)
+    result.changes += [f"- {code(path)}: removed, its page is no longer generated" for path in result.removed]
     return result
+
+
+def _gone(
+    present: dict[str, str], wanted: set[str], previous: dict[str, dict[str, Any]], read: Callable[[str], str]
+) -> list[str]:
+    """The branch's Markdown files under docs/ that we generated (as the last run wrote them, or holding
+    our markers) and no page produces any more; a person's own files (no markers) stay."""
+    candidates = [p for p in present if p.startswith(DOCS_DIR) and p.endswith(".md") and p not in wanted]
+    return [
+        path
+        for path in sorted(candidates)
+        if _plain(present[path], previous.get(path) or {}) or markers.marked(read(present[path]))
+    ]
+
+
+def _plain(sha: str, before: dict[str, Any]) -> bool:
+    return sha == before.get("blob") and bool(before.get("plain"))
 
 
 def _why(sha: str | None, sources: dict[str, str], before: dict[str, Any]) -> str:

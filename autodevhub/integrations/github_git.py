@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -122,24 +123,33 @@ def compare(repo: Repository, base: str, head: str) -> Comparison:
 
 
 def commit_files(
-    repo: Repository, branch: str, base: str, files: dict[str, str], message: str, *, from_base: bool = False
+    repo: Repository,
+    branch: str,
+    base: str,
+    files: dict[str, str],
+    message: str,
+    *,
+    from_base: bool = False,
+    deleted: Collection[str] = (),
 ) -> str | None:
-    """Write `files` (path -> text) on `branch` (made from `base` when missing) in one commit; None when
-    the branch already holds them all. `from_base`: the branch's work was merged, so the commit goes on
-    `base`'s head instead and the branch is moved there (None when `base` holds them all)."""
+    """Write `files` (path -> text) on `branch` (made from `base` when missing) in one commit, deleting the
+    `deleted` paths it holds; None when there is nothing to change. `from_base`: the branch's work was
+    merged, so the commit goes on `base`'s head instead and the branch is moved there."""
     head = branch_head(repo, branch)
     start = branch_head(repo, base) if from_base or head is None else head
     if start is None:
         raise GitHubError(f"The branch {base} does not exist in the repository.")
     tree, present = tree_of(repo, start)
     changed = {path: text for path, text in files.items() if present.get(path) != blob_sha(text)}
-    if not changed:
+    gone = sorted(path for path in set(deleted) - set(files) if path in present)  # absent ones: a 422
+    if not changed and not gone:
         return None
     with translated_errors():
-        entries = [
+        entries: list[dict[str, Any]] = [
             {"path": path, "mode": FILE_MODE, "type": "blob", "sha": _blob(repo, text)}
             for path, text in sorted(changed.items())
         ]
+        entries += [{"path": path, "mode": FILE_MODE, "type": "blob", "sha": None} for path in gone]
         made = _call(repo, "POST", f"{repo.url}/git/trees", input={"base_tree": tree, "tree": entries})
         fields = {"message": message, "tree": made["sha"], "parents": [start]}
         commit = _call(repo, "POST", f"{repo.url}/git/commits", input=fields)["sha"]

@@ -38,8 +38,8 @@ CALC = "docs/api/pkg/calc.md"
 BRANCH = publish.BRANCH
 
 
-@pytest.fixture
-def shop(github_project):
+@pytest.fixture(name="shop")
+def shop_fixture(github_project):
     """octo/shop with a small package on main, its docs generated from GitHub by the owner."""
     register()
     github_project.fake.git.commit_files("main", FILES, "Add the package")

@@ -46,12 +46,16 @@ class GitStore:
             files = {path: text for _, path, _ in history.WORKFLOWS.values() for text in [_file_of(path)]}
             self.commit_files("main", {"README.md": "# shop\n\nThe shop.\n", **files}, "Initial commit")
 
-    def commit_files(self, branch: str, files: dict[str, str], message: str) -> str:
-        """A test's own push: `files` written over the branch's tree (created from main when missing)."""
+    def commit_files(self, branch: str, files: dict[str, str | None], message: str) -> str:
+        """A test's own push: `files` written over the branch's tree (created from main when missing); a
+        None text deletes the file."""
         parent = self.refs.get(f"heads/{branch}") or self.refs.get("heads/main")
         entries = dict(self.trees[self.commits[parent]["tree"]["sha"]]) if parent else {}
         for path, text in files.items():
-            entries[path] = self._blob(text.encode())
+            if text is None:
+                entries.pop(path, None)
+            else:
+                entries[path] = self._blob(text.encode())
         tree = self._tree(entries)
         sha = self._commit(message, tree, [parent] if parent else [])
         self.refs[f"heads/{branch}"] = sha
@@ -150,8 +154,9 @@ def _trees(
             return 422, {"message": "base_tree is not a valid tree oid"}
         entries = dict(store.trees[base]) if base else {}
         for item in body.get("tree") or []:
-            if item.get("sha") is None and "content" not in item:
-                entries.pop(item["path"], None)  # sha null: the file is deleted
+            if item.get("sha") is None and "content" not in item:  # sha null: the base tree's file deleted
+                if entries.pop(item["path"], None) is None:
+                    return 422, {"message": "GitRPC::BadObjectState"}  # GitHub: no such file to delete
             elif "content" in item:
                 entries[item["path"]] = store._blob(item["content"].encode())
             elif item["sha"] in store.blobs:
