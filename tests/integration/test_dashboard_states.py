@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import itertools
-import threading
-import time
 import uuid
 from urllib.parse import urlencode
 
 import pytest
-from sqlalchemy import text
 from sqlmodel import Session
 
 from autodevhub.auth.sessions import identity_of, start_session
@@ -27,6 +24,7 @@ from autodevhub.workflows.demo import seed as demo
 from autodevhub.workflows.github import store
 from autodevhub.workflows.ui.workflows_state import WorkflowsState
 from tests.support.helpers import make_user
+from tests.support.sign_out_race import sign_out_during_read
 from tests.support.state_harness import HYDRATE, SECRETS, Tab, World, build_world, cookie_for
 
 OVERVIEW = "/projects/[project_id]"
@@ -80,20 +78,8 @@ def test_cards_read_before_a_sign_in_change_are_not_shown_after_it(app_postgres)
     """The cards are read outside the state lock: if the tab signs out meanwhile (its states reset), the
     first user's cards are dropped, not shown (PostgreSQL: a table lock holds the read until then)."""
     world = build_world()
-    with Tab(cookie=world.cookies["member"]) as tab, get_engine().connect() as locker:
-        tab.open("/stories")
-        locker.execute(text("LOCK TABLE user_stories IN ACCESS EXCLUSIVE MODE"))  # the cards' read waits
-        loading = threading.Thread(target=tab.send, args=(HomeState.load_home,))
-        loading.start()
-        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        deadline = time.monotonic() + 10
-        while not locker.execute(text(waiting)).scalar() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert locker.execute(text(waiting)).scalar(), "the cards' read never reached the stories table"
-        tab.cookie = ""
-        tab.open("/login")  # signed out: the tab's states reset
-        locker.commit()
-        loading.join(timeout=30)
+    with Tab(cookie=world.cookies["member"]) as tab:
+        sign_out_during_read(tab, "/stories", HomeState.load_home, "user_stories")
         assert tab.state(HomeState).cards == [] and not tab.errors
 
 

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from sqlmodel import Session, select
 
 from autodevhub.core.db import get_engine
 from autodevhub.models import utcnow
 from autodevhub.models.notifications import Notice
 from autodevhub.notifications.ui.notices_state import NoticesState
+from tests.support.sign_out_race import sign_out_during_read
 from tests.support.state_harness import Tab, World, build_world
 
 TAB_LOOP = "tab-loop"  # the harness's thread running the tab's event loop, as a worker's would
@@ -112,18 +112,6 @@ def test_a_count_read_before_a_sign_in_change_is_not_shown_after_it(app_postgres
     holds the read until the tab has signed out)."""
     world = build_world()
     notice(world.member_id, world.project_id, "CI failed", 1)
-    with Tab(cookie=world.cookies["member"]) as tab, get_engine().connect() as locker:
-        tab.open("/stories")
-        locker.execute(text("LOCK TABLE notices IN ACCESS EXCLUSIVE MODE"))  # the bell's read waits
-        counting = threading.Thread(target=tab.send, args=(NoticesState.count_unread,))
-        counting.start()
-        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-        deadline = time.monotonic() + 10
-        while not locker.execute(text(waiting)).scalar() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert locker.execute(text(waiting)).scalar(), "the bell's read never reached the notices table"
-        tab.cookie = ""
-        tab.open("/login")  # signed out: the tab's states reset
-        locker.commit()
-        counting.join(timeout=30)
+    with Tab(cookie=world.cookies["member"]) as tab:
+        sign_out_during_read(tab, "/stories", NoticesState.count_unread, "notices")
         assert tab.state(NoticesState).unread == 0 and not tab.errors
