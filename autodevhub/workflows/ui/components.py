@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from autodevhub.ui import empty_state, link_button
@@ -86,13 +87,14 @@ def dora_section() -> rx.Component:
     )
 
 
-def chart_card(title: str, description: str, figure) -> rx.Component:
+def chart_card(title: str, description: str, figure: rx.Var) -> rx.Component:
+    """A chart of the state's plotly JSON (a dict var, typed as the figure rx.plotly expects)."""
     return rx.card(
         rx.vstack(
             rx.heading(title, as_="h3", size="3"),
             rx.text(description, size="1", color_scheme="gray"),
             rx.box(
-                rx.plotly.basic(data=figure, config=CHART_CONFIG, width="100%"),
+                rx.plotly.basic(data=figure.to(go.Figure), config=CHART_CONFIG, width="100%"),
                 width="100%",
                 min_width="0",
                 class_name="wf-chart",

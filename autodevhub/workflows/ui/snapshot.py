@@ -1,18 +1,24 @@
 """What the Workflows page shows, read in one transaction through the services (each checks WORKFLOW_READ).
 
 No reflex here: the state runs `collect` in a worker thread, so a large history never blocks the event loop.
+The metrics and charts of a window and filter set are the same for every reader of the project: they are
+computed once and shared through the cache (Redis across instances) until the project's runs change
+(webhooks and syncs move `changed_at`) or VIEW_TTL_SECONDS pass, so "the last 7 days" keeps moving.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from typing import Any
 
-import plotly.graph_objects as go
+import plotly.io
 from sqlmodel import Session
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
+from autodevhub.core.cache import get_cache
 from autodevhub.core.identity import Identity
 from autodevhub.projects import service as projects
 from autodevhub.ui.rows import ProjectOption
@@ -35,6 +41,8 @@ from autodevhub.workflows.ui.rows import (
 
 MAX_PROJECTS = 100
 MAX_OPTIONS = 50
+VIEW_TTL_SECONDS = 30.0
+VIEW_KEY = "workflows-view:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Snapshot:
     has_runs: bool = False
     kpis: list[Kpi] = dataclasses.field(default_factory=list)
     dora: list[DoraTile] = dataclasses.field(default_factory=list)
-    charts: tuple[go.Figure, ...] = ()
+    charts: tuple[dict[str, Any], ...] = ()  # plotly JSON, as Reflex would send a figure
     ranked: tuple[list[Ranked], ...] = ([], [], [])
     workflows: list[Option] = dataclasses.field(default_factory=list)
     dispatch_inputs: dict[str, list[InputField]] = dataclasses.field(default_factory=dict)
@@ -87,15 +95,8 @@ def collect(session: Session, identity: Identity | None, query: Query) -> Snapsh
     if chosen not in options:
         options.append(chosen)
     query = dataclasses.replace(query, project_id=chosen.id)
-    bundle = service.project_metrics(
-        session,
-        identity,
-        project.id,
-        days=query.days,
-        workflow_id=query.workflow_id or None,
-        branch=query.branch or None,
-        event=query.event or None,
-    )
+    sync = service.sync_status(session, identity, project.id)  # checks WORKFLOW_READ before the shared view
+    bundle, charts = shared_view(session, identity, query, sync["changed_at"] or "")
     page = max(0, query.page)
     rows, total = runs_page(session, identity, query, page)
     if not rows and page:  # fewer runs than before: back to the first page
@@ -115,16 +116,41 @@ def collect(session: Session, identity: Identity | None, query: Query) -> Snapsh
         has_runs=bundle["summary"]["runs"] > 0,
         kpis=kpis(bundle["summary"]),
         dora=dora_tiles(bundle),
-        charts=figures(bundle),
+        charts=charts,
         ranked=ranked(bundle),
         workflows=[Option(w["id"], w["name"]) for w in workflows],
         dispatch_inputs={w["id"]: input_fields(w["inputs"]) for w in workflows if w["dispatch"]},
         branches=seen["branches"][:MAX_OPTIONS],
         events=seen["events"][:MAX_OPTIONS],
-        sync=service.sync_status(session, identity, project.id),
+        sync=sync,
         unreadable=unreadable_workflows(workflows),
         can_run=can(identity.role, Permission.WORKFLOW_RUN, project_role(session, identity.id, project.id)),
     )
+
+
+def shared_view(
+    session: Session, identity: Identity | None, query: Query, changed_at: str
+) -> tuple[dict[str, Any], tuple[dict[str, Any], ...]]:
+    """The metrics bundle and its three charts for the query's project, window and filters (not its page or
+    outcome, which only the runs table reads), from the cache while the runs are unchanged. The caller has
+    checked that `identity` may read the project's workflows."""
+    scope = [query.project_id, query.days, query.workflow_id, query.branch, query.event, changed_at]
+    key = VIEW_KEY + hashlib.sha256(json.dumps(scope).encode()).hexdigest()
+    cache = get_cache()
+    if (hit := cache.get(key)) is not None:
+        return hit["bundle"], tuple(hit["charts"])
+    bundle = service.project_metrics(
+        session,
+        identity,
+        query.project_id,
+        days=query.days,
+        workflow_id=query.workflow_id or None,
+        branch=query.branch or None,
+        event=query.event or None,
+    )
+    charts = tuple(json.loads(plotly.io.to_json(figure)) for figure in figures(bundle))
+    cache.set(key, {"bundle": bundle, "charts": charts}, VIEW_TTL_SECONDS)
+    return bundle, charts
 
 
 def runs_page(
