@@ -200,7 +200,9 @@ def test_two_instances_and_a_worker_serve_as_one(cluster: Cluster, people: Peopl
     delivery = webhook(a.app.url, 7001)
     with api(b.app.url, people.token) as on_b:
         wait_for(lambda: 7001 in run_ids(on_b, people.project), "run 7001 listed by B")
-    assert cluster.redis.client().exists(f"arq:result:webhook:{delivery}") == 1
+    # arq stores the result just after the job's commit, so B may list the run a moment before it is there.
+    result = f"arq:result:webhook:{delivery}"
+    wait_for(lambda: cluster.redis.client().exists(result) == 1, f"the worker's result {result}")
 
     # Sign out on B: the same session cookie, in another tab, is signed out on A at once.
     other = browser.new_context(base_url=proxy.url, viewport=DESKTOP)
