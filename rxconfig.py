@@ -1,11 +1,19 @@
 """Reflex configuration, read from AutoDevHub's settings (no secrets here)."""
 
+import os
+
 import reflex as rx
 
 from autodevhub.core.settings import settings_or_exit
 from autodevhub.reproducible_build import ReproducibleBuild
 
 settings = settings_or_exit()
+
+# Read by `reflex run` and its state manager; a REFLEX_OPLOCK_ENABLED or GRANIAN_WORKERS of one's own wins.
+if settings.web_workers:  # web processes of this instance (Reflex's default: 2 x cores + 1)
+    os.environ.setdefault("GRANIAN_WORKERS", str(settings.web_workers))
+if settings.redis_url:  # a tab's state stays in its process's memory between events, under its Redis lock
+    os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
 
 config = rx.Config(
     app_name="autodevhub",

@@ -54,6 +54,9 @@ SEED_ENVIRONMENT = {
     "AUTODEVHUB_RATE_LIMIT_STORIES": "100000/hour",  # the seeding generates every story as one admin
 }
 LOGIN_FROM_ONE_ADDRESS = {"AUTODEVHUB_RATE_LIMIT_LOGIN_IP": "100000/minute"}  # every user is 127.0.0.1
+# The two instances share this machine, so each gets half its cores as web processes (the README's
+# "Running on several machines"); Reflex's default of 2 x cores + 1 each is 10 on 2 cores.
+SHARED_MACHINE = {"AUTODEVHUB_WEB_WORKERS": str(max(1, (os.cpu_count() or 2) // 2))}
 
 
 def seed(url: str, users: int, readers: int) -> tuple[list[str], list[str], list[str], list[str]]:
@@ -212,7 +215,7 @@ def main() -> None:
         seeded = time.monotonic()
         projects, stories, emails, tokens = seed(url, max(1, args.users), args.readers)
         print(f"seeded {len(projects)} projects, {len(stories)} stories in {time.monotonic() - seeded:.0f} s")
-        shared = scale_out.shared_environment(url, REDIS_URL) | LOGIN_FROM_ONE_ADDRESS
+        shared = scale_out.shared_environment(url, REDIS_URL) | LOGIN_FROM_ONE_ADDRESS | SHARED_MACHINE
         began = time.monotonic()
         instances = [scale_out.start_instance(root / side, github, shared) for side in ("a", "b")]
         started += [instance.process for instance in instances]

@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), validation_alias="AUTODEVHUB_DATA_DIR")
     public_url: str = Field("", validation_alias="AUTODEVHUB_PUBLIC_URL")
     trusted_proxy_hops: int = Field(0, ge=0, le=10, validation_alias="AUTODEVHUB_TRUSTED_PROXY_HOPS")
+    web_workers: int = Field(0, ge=0, le=64, validation_alias="AUTODEVHUB_WEB_WORKERS")  # 0: Reflex's own
     allowed_origins: str = Field("", validation_alias="AUTODEVHUB_ALLOWED_ORIGINS")
     secret_key: str = Field("", validation_alias="AUTODEVHUB_SECRET_KEY")
     metrics_token: str = Field("", validation_alias="AUTODEVHUB_METRICS_TOKEN")

@@ -33,11 +33,17 @@ def page_states(root: type[BaseState] = SessionState) -> list[type[BaseState]]:
 
 
 class ResetOnIdentityChange(Middleware):
-    """Before any event: if the tab's sign-in changed since its states were last used, reset them all."""
+    """Before any event on the page states: if the tab's sign-in changed since they were last used, reset
+    them all. `state` is the root of the states the event fetched."""
 
     async def preprocess(self, app, state: BaseState, event: Event) -> None:
+        base = state.substates.get(SessionState.get_name())
+        if base is None:
+            # The event's states are Reflex's own (on_load_internal on every link, update_vars_internal):
+            # no page state is read or sent, and with Redis fetching SessionState would fetch and unpickle
+            # every page state below it. The page's next event (its on_load, a hydrate) resets them.
+            return None
         key = sign_in_key(state.router.headers.cookie)
-        base = await state.get_state(SessionState)
         if base._signed_in_key == key:
             return None
         for page_state in page_states():

@@ -19,6 +19,12 @@ def world(app_db) -> World:
     return build_world()
 
 
+@pytest.fixture(params=["memory", "redis"])
+def store(request: pytest.FixtureRequest) -> str:
+    """Where the tab's states live: "" for memory, or a Redis URL (each event fetches only its states)."""
+    return request.getfixturevalue("redis_url") if request.param == "redis" else ""
+
+
 def admin_leaves_a_trail(tab: Tab) -> str:
     """The admin browses everything and leaves a fresh API token on screen; returns the raw token."""
     for page in ADMIN_PAGES:
@@ -36,8 +42,8 @@ def leaked(delta: dict, secrets: list[str]) -> list[str]:
     return [secret for secret in secrets if secret in text]
 
 
-def test_the_next_user_of_a_tab_is_sent_nothing_of_the_last(world: World) -> None:
-    with Tab(cookie=world.cookies["admin"]) as tab:
+def test_the_next_user_of_a_tab_is_sent_nothing_of_the_last(world: World, store: str) -> None:
+    with Tab(cookie=world.cookies["admin"], redis_url=store) as tab:
         raw = admin_leaves_a_trail(tab)
         admins = [raw, SECRETS["hidden_project"], SECRETS["hidden_description"], SECRETS["hidden_story"]]
 
@@ -54,8 +60,8 @@ def test_the_next_user_of_a_tab_is_sent_nothing_of_the_last(world: World) -> Non
         assert SECRETS["viewer"] in json.dumps(tab.snapshot(), default=str)  # their own session is shown
 
 
-def test_the_same_user_keeps_their_page_state(world: World) -> None:
-    with Tab(cookie=world.cookies["admin"]) as tab:
+def test_the_same_user_keeps_their_page_state(world: World, store: str) -> None:
+    with Tab(cookie=world.cookies["admin"], redis_url=store) as tab:
         raw = admin_leaves_a_trail(tab)
         tab.deltas.clear()
         tab.open("/admin/users")  # a navigation (or reconnect) by the same session resets nothing

@@ -20,13 +20,16 @@ import os
 import tempfile
 import threading
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 from unittest import mock
 
 import sqlalchemy as sa
+from redis.asyncio import Redis as AsyncRedis
 from reflex.event import Event, EventHandler
+from reflex.istate.manager import StateManager
 from reflex.istate.manager.memory import StateManagerMemory
+from reflex.istate.manager.redis import StateManagerRedis
 from reflex.istate.manager.token import BaseStateToken
 from reflex.state import BaseState, State
 from reflex_base.event.processor import BaseStateEventProcessor
@@ -116,6 +119,7 @@ class Tab:
     deltas: list[dict] = dataclasses.field(default_factory=list)
     frontend_events: list[Event] = dataclasses.field(default_factory=list)
     errors: list[BaseException] = dataclasses.field(default_factory=list)
+    redis_url: str = ""  # the tab's states in this Redis (fetched in parts, as the app does), not memory
 
     def __post_init__(self) -> None:
         # One event loop and one context for the tab's lifetime: the processor keeps its root context there.
@@ -125,12 +129,23 @@ class Tab:
         self._thread.start()
         self._context = contextvars.copy_context()
         self._context.run(RegistrationContext.set, app._registration_context)
-        self._manager = StateManagerMemory()
+        self._manager = self._run_sync(self._state_manager)
         self._processor = BaseStateEventProcessor(
             middleware=app, backend_exception_handler=self.errors.append
         )
         self._processor.configure(state_manager=self._manager, event_namespace=self)
         self._run(self._processor.start())
+
+    def _state_manager(self) -> StateManager:
+        if not self.redis_url:
+            return StateManagerMemory()
+        return StateManagerRedis(redis=AsyncRedis.from_url(self.redis_url))  # bound to the tab's loop
+
+    def _run_sync(self, build: Callable[[], T]) -> T:
+        async def call() -> T:
+            return build()
+
+        return self._run(call())
 
     def _run(self, coroutine: Coroutine[Any, Any, T]) -> T:
         outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
