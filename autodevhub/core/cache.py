@@ -10,6 +10,7 @@ back with Redis (a restart from its snapshot) cannot outlive the change that del
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import threading
 import time
@@ -155,3 +156,15 @@ def cache_for(redis_url: str) -> Cache:
 def get_cache() -> Cache:
     """The configured cache."""
     return cache_for(get_settings().redis_url)
+
+
+def memoized(prefix: str, scope: list[Any], ttl: float, compute: Callable[[], T]) -> T:
+    """`compute()`'s JSON-serialisable answer, shared through the cache under `prefix` and a digest of
+    `scope` (everything the answer depends on) for `ttl` seconds."""
+    key = prefix + hashlib.sha256(json.dumps(scope, default=str).encode()).hexdigest()
+    cache = get_cache()
+    if (hit := cache.get(key)) is not None:
+        return hit
+    value = compute()
+    cache.set(key, value, ttl)
+    return value

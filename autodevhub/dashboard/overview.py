@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from autodevhub.core.cache import memoized
 from autodevhub.core.identity import Identity
 from autodevhub.core.settings import get_settings
 from autodevhub.dashboard import activity, spend
@@ -26,6 +27,8 @@ from autodevhub.workflows.metrics import alerts, dora
 from autodevhub.workflows.metrics import ci as metrics
 
 LAST = 10
+RUNS_TTL_SECONDS = 30.0
+RUNS_KEY = "overview-runs:"
 
 
 def story_row(story: UserStory) -> dict[str, Any]:
@@ -49,6 +52,27 @@ def docs_summary(session: Session, project: Project) -> dict[str, Any]:
     return {**found, "href": f"/docs?project={project.id}"}
 
 
+def run_metrics(
+    session: Session, project: Project, days: int, now: datetime, changed_at: str
+) -> dict[str, Any]:
+    """{window, ci, dora, failing}: the window's run metrics, shared through the cache by every reader of the
+    project until its runs change (`changed_at`) or RUNS_TTL_SECONDS pass, as on the Workflows page."""
+
+    def compute() -> dict[str, Any]:
+        scope = metrics.scope_for(project.id, days, now=now)
+        found = dora.dora(session, project, scope)
+        failing = alerts.failing_on_branch(session, {project.id: found["branch"]}, scope.since, scope.until)
+        return {
+            "window": {"days": days, "since": scope.since.isoformat(), "until": scope.until.isoformat()},
+            "ci": metrics.summary(session, scope),
+            "dora": found,
+            "failing": failing.get(project.id, []),
+        }
+
+    moment = int(now.timestamp() // RUNS_TTL_SECONDS)  # an explicit `now` elsewhere in time is its own entry
+    return memoized(RUNS_KEY, [str(project.id), days, changed_at, moment], RUNS_TTL_SECONDS, compute)
+
+
 def build(
     session: Session,
     identity: Identity,
@@ -60,21 +84,20 @@ def build(
     now: datetime,
 ) -> dict[str, Any]:
     """The overview's data for one window (7, 30 or 90 days ending `now`)."""
-    scope = metrics.scope_for(project.id, days, now=now)
-    found = dora.dora(session, project, scope)
-    failing = alerts.failing_on_branch(session, {project.id: found["branch"]}, scope.since, scope.until)
     sync = workflows.sync_status(session, identity, project.id)
+    runs_view = run_metrics(session, project, days, now, sync["changed_at"])
+    found = runs_view["dora"]
     runs, runs_total = workflows.list_executions(session, identity, project.id, limit=LAST)
     recent, stories_total = stories.list_stories(session, identity, project_id=project.id, limit=LAST)
     repo_url = f"{get_settings().github_url}/{project.repo}" if project.repo else None
     return {
         "project": {"id": str(project.id), "name": project.name, "repo": project.repo, "repo_url": repo_url},
-        "window": {"days": days, "since": scope.since.isoformat(), "until": scope.until.isoformat()},
+        "window": runs_view["window"],
         "sync": sync,
-        "ci": metrics.summary(session, scope),
+        "ci": runs_view["ci"],
         "dora": found,
         "alerts": project_alerts(
-            failing.get(project.id, []), found["branch"], session.get(WorkflowSync, project.id)
+            runs_view["failing"], found["branch"], session.get(WorkflowSync, project.id)
         ),
         "stories": {
             "total": stories_total,

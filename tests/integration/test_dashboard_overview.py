@@ -25,10 +25,12 @@ from autodevhub.models import (
     StoryStatus,
     User,
     UserStory,
+    Workflow,
     WorkflowExecution,
     utcnow,
 )
 from autodevhub.workflows import service as workflows
+from autodevhub.workflows.github import store
 from autodevhub.workflows.metrics import ci as metrics
 from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
 from tests.support.workflow_fixture import NOW, at, load
@@ -309,6 +311,33 @@ def test_a_failing_default_branch_is_an_alert(world):
     assert overview(world)["alerts"] == [
         {"kind": "failing_branch", "message": "main is failing: CI", "workflows": ["CI"]}
     ]
+
+
+def test_run_metrics_are_shared_until_the_runs_change(world):
+    session, project, _, _ = world
+    assert overview(world)["ci"]["runs"] == 16
+    ci = session.exec(select(Workflow).where(Workflow.project_id == project.id, Workflow.name == "CI")).one()
+    late = at("03-31 11:00")
+    session.add(
+        WorkflowExecution(
+            project_id=project.id,
+            workflow_id=ci.id,
+            github_run_id=98,
+            status=RunStatus.completed,
+            conclusion="success",
+            branch="main",
+            created_at=late,
+            started_at=late,
+            completed_at=late + timedelta(minutes=5),
+        )
+    )
+    session.commit()  # stored without marking the project changed: the cached numbers stand
+    assert overview(world)["ci"]["runs"] == 16
+    store.touch(session, project.id)  # what webhooks and syncs do after storing runs
+    session.commit()
+    assert overview(world)["ci"]["runs"] == 17
+    found = service.project_overview(session, world[2], project.id, now=NOW + timedelta(days=400))
+    assert found["ci"]["runs"] == 0  # another moment is another window, never a cached one
 
 
 @pytest.mark.parametrize(

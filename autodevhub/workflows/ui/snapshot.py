@@ -9,7 +9,6 @@ computed once and shared through the cache (Redis across instances) until the pr
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlmodel import Session
 
 from autodevhub.auth.guard import project_role
 from autodevhub.auth.permissions import Permission, can
-from autodevhub.core.cache import get_cache
+from autodevhub.core.cache import memoized
 from autodevhub.core.identity import Identity
 from autodevhub.projects import service as projects
 from autodevhub.ui.rows import ProjectOption
@@ -135,22 +134,22 @@ def shared_view(
     outcome, which only the runs table reads), from the cache while the runs are unchanged. The caller has
     checked that `identity` may read the project's workflows."""
     scope = [query.project_id, query.days, query.workflow_id, query.branch, query.event, changed_at]
-    key = VIEW_KEY + hashlib.sha256(json.dumps(scope).encode()).hexdigest()
-    cache = get_cache()
-    if (hit := cache.get(key)) is not None:
-        return hit["bundle"], tuple(hit["charts"])
-    bundle = service.project_metrics(
-        session,
-        identity,
-        query.project_id,
-        days=query.days,
-        workflow_id=query.workflow_id or None,
-        branch=query.branch or None,
-        event=query.event or None,
-    )
-    charts = tuple(json.loads(plotly.io.to_json(figure)) for figure in figures(bundle))
-    cache.set(key, {"bundle": bundle, "charts": charts}, VIEW_TTL_SECONDS)
-    return bundle, charts
+
+    def compute() -> dict[str, Any]:
+        bundle = service.project_metrics(
+            session,
+            identity,
+            query.project_id,
+            days=query.days,
+            workflow_id=query.workflow_id or None,
+            branch=query.branch or None,
+            event=query.event or None,
+        )
+        charts = [json.loads(plotly.io.to_json(figure)) for figure in figures(bundle)]
+        return {"bundle": bundle, "charts": charts}
+
+    view = memoized(VIEW_KEY, scope, VIEW_TTL_SECONDS, compute)
+    return view["bundle"], tuple(view["charts"])
 
 
 def runs_page(
