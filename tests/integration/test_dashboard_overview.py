@@ -33,7 +33,7 @@ from autodevhub.workflows import service as workflows
 from autodevhub.workflows.github import store
 from autodevhub.workflows.metrics import ci as metrics
 from tests.support.fake_anthropic import fake_anthropic_fixture  # noqa: F401 (fixture)
-from tests.support.workflow_fixture import NOW, at, load
+from tests.support.workflow_fixture import NOW, at, finished_run, load
 
 APPROX = pytest.approx
 CLAUDE = {"model": "claude-x", "input_tokens": 1000, "output_tokens": 500, "cost_usd": 0.02}
@@ -294,19 +294,7 @@ def test_a_failing_default_branch_is_an_alert(world):
             WorkflowExecution.project_id == project.id, WorkflowExecution.github_run_id == 1
         )
     ).one()
-    session.add(
-        WorkflowExecution(
-            project_id=project.id,
-            workflow_id=ci.workflow_id,
-            github_run_id=99,
-            status=RunStatus.completed,
-            conclusion="failure",
-            branch="main",
-            created_at=at("03-31 10:00"),
-            started_at=at("03-31 10:00"),
-            completed_at=at("03-31 10:05"),
-        )
-    )
+    session.add(finished_run(session.get(Workflow, ci.workflow_id), 99, "failure", at("03-31 10:00")))
     session.commit()
     assert overview(world)["alerts"] == [
         {"kind": "failing_branch", "message": "main is failing: CI", "workflows": ["CI"]}
@@ -317,20 +305,7 @@ def test_run_metrics_are_shared_until_the_runs_change(world):
     session, project, _, _ = world
     assert overview(world)["ci"]["runs"] == 16
     ci = session.exec(select(Workflow).where(Workflow.project_id == project.id, Workflow.name == "CI")).one()
-    late = at("03-31 11:00")
-    session.add(
-        WorkflowExecution(
-            project_id=project.id,
-            workflow_id=ci.id,
-            github_run_id=98,
-            status=RunStatus.completed,
-            conclusion="success",
-            branch="main",
-            created_at=late,
-            started_at=late,
-            completed_at=late + timedelta(minutes=5),
-        )
-    )
+    session.add(finished_run(ci, 98, "success", at("03-31 11:00")))
     session.commit()  # stored without marking the project changed: the cached numbers stand
     assert overview(world)["ci"]["runs"] == 16
     store.touch(session, project.id)  # what webhooks and syncs do after storing runs

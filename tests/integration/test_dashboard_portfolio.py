@@ -15,12 +15,12 @@ from autodevhub.core.db import get_engine
 from autodevhub.core.errors import InvalidInput, NotAuthenticated
 from autodevhub.core.identity import Actor
 from autodevhub.dashboard import service
-from autodevhub.models import Project, RunStatus, User, UserRole, UserStory, Workflow, WorkflowExecution
+from autodevhub.models import Project, User, UserRole, UserStory, Workflow
 from autodevhub.projects import members
 from autodevhub.projects import service as projects
 from autodevhub.workflows.github import store
 from tests.support.helpers import api_client, bearer, make_token, make_user
-from tests.support.workflow_fixture import NOW, load
+from tests.support.workflow_fixture import NOW, finished_run, load
 
 APPROX = pytest.approx
 
@@ -147,20 +147,8 @@ def seed(count: int) -> User:
             session.add_all([project, workflow, UserStory(project_id=project.id, feature_description="x")])
             for hours, conclusion in ((2, "failure"), (1, "success")):
                 created = NOW - timedelta(hours=hours)
-                session.add(
-                    WorkflowExecution(
-                        project_id=project.id,
-                        workflow_id=workflow.id,
-                        github_run_id=hours,
-                        status=RunStatus.completed,
-                        conclusion=conclusion,
-                        branch="main",
-                        created_at=created,
-                        started_at=created,
-                        completed_at=created + timedelta(minutes=5),
-                        head_commit_time=created - timedelta(hours=1),
-                    )
-                )
+                commit_time = created - timedelta(hours=1)
+                session.add(finished_run(workflow, hours, conclusion, created, head_commit_time=commit_time))
         session.commit()
         session.refresh(admin)
         return admin

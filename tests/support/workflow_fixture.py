@@ -16,6 +16,24 @@ from autodevhub.models.workflows import WorkflowJob
 NOW = datetime(2025, 3, 31, 12, 0, tzinfo=UTC)
 
 
+def finished_run(
+    workflow: Workflow, run_id: int, conclusion: str, created: datetime, **extra
+) -> WorkflowExecution:
+    """A five-minute run of `workflow` on main, created at `created` (`extra`: more columns)."""
+    return WorkflowExecution(
+        project_id=workflow.project_id,
+        workflow_id=workflow.id,
+        github_run_id=run_id,
+        status=RunStatus.completed,
+        conclusion=conclusion,
+        branch="main",
+        created_at=created,
+        started_at=created,
+        completed_at=created + timedelta(minutes=5),
+        **extra,
+    )
+
+
 def at(text: str) -> datetime:
     """'03-30 10:00' in 2025 (or 'YYYY-MM-DD HH:MM')."""
     return datetime.fromisoformat(text if len(text) > 11 else f"2025-{text}").replace(tzinfo=UTC)
