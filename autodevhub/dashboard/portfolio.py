@@ -1,7 +1,10 @@
 """The home page's project cards: every number of a page of projects in a fixed number of queries.
 
 Each card reads the metric queries' multi-project variants (CI over 7 days, DORA over 30), so the count of
-queries does not grow with the number of projects. Docs freshness is absent until the docs service exists.
+queries does not grow with the number of projects. The run numbers of a page of projects are shared through
+the cache by every reader of those projects until one's runs or settings change or RUNS_TTL_SECONDS pass
+(as on the Workflows page and the overview); story counts and sync states are read on every call. Docs
+freshness is absent until the docs service exists.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from autodevhub.core.cache import memoized
 from autodevhub.models import Project
 from autodevhub.models.workflows import WorkflowSync
 from autodevhub.stories import queries as stories
@@ -21,6 +25,8 @@ from autodevhub.workflows.metrics import ci as metrics
 CI_DAYS = 7
 DORA_DAYS = 30
 DORA_KEYS = ("deployment_frequency", "lead_time", "change_failure_rate", "time_to_restore")
+RUNS_TTL_SECONDS = 30.0
+RUNS_KEY = "portfolio-runs:"
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -56,25 +62,63 @@ def dora_bands(result: dict[str, Any]) -> dict[str, str | None]:
     return {key: result[key]["band"] for key in DORA_KEYS}
 
 
+def run_numbers(
+    session: Session, projects: list[Project], syncs: dict[uuid.UUID, WorkflowSync], now: datetime
+) -> dict[str, dict[str, Any]]:
+    """{project id: {ci, dora, branch, failing}} of the cards, from the cache while nothing they read moved:
+    each project's settings and repo, its sync's changed_at and default branch, and the RUNS_TTL_SECONDS slot
+    of `now` (an explicit `now` elsewhere in time is its own entry)."""
+    ids: list[uuid.UUID] = [project.id for project in projects]
+
+    def compute() -> dict[str, dict[str, Any]]:
+        week, month = metrics.bounds(CI_DAYS, now), metrics.bounds(DORA_DAYS, now)
+        rates = metrics.rates_many(session, ids, *week)
+        per_day = metrics.runs_per_day_many(session, ids, *week)
+        doras = dora.dora_many(session, projects, *month, DORA_DAYS)
+        failing = alerts.failing_on_branch(session, {pid: d["branch"] for pid, d in doras.items()}, *month)
+        empty = {"runs": 0, "completed": 0, "successes": 0, "failures": 0, "success_rate": None}
+        return {
+            str(pid): {
+                "ci": {
+                    "days": CI_DAYS,
+                    **rates.get(pid, empty),
+                    "sparkline": sparkline(per_day.get(pid, []), *week),
+                },
+                "dora": {"days": DORA_DAYS, **dora_bands(doras[pid])},
+                "branch": doras[pid]["branch"],
+                "failing": failing.get(pid, []),
+            }
+            for pid in ids
+        }
+
+    def watched(project: Project) -> list[Any]:
+        sync = syncs.get(project.id)
+        return [
+            str(project.id),
+            project.settings,
+            project.repo,
+            sync and sync.changed_at,
+            sync and sync.default_branch,
+        ]
+
+    scope = [[watched(project) for project in projects], int(now.timestamp() // RUNS_TTL_SECONDS)]
+    return memoized(RUNS_KEY, scope, RUNS_TTL_SECONDS, compute)
+
+
 def cards(session: Session, projects: list[Project], now: datetime) -> list[dict[str, Any]]:
     """One card per project, in the order given."""
     ids: list[uuid.UUID] = [project.id for project in projects]
     if not ids:
         return []
-    week, month = metrics.bounds(CI_DAYS, now), metrics.bounds(DORA_DAYS, now)
-    rates = metrics.rates_many(session, ids, *week)
-    per_day = metrics.runs_per_day_many(session, ids, *week)
-    doras = dora.dora_many(session, projects, *month, DORA_DAYS)
-    failing = alerts.failing_on_branch(session, {pid: d["branch"] for pid, d in doras.items()}, *month)
-    counts = stories.status_counts(session, ids)
     syncs = {
         s.project_id: s
         for s in session.exec(select(WorkflowSync).where(col(WorkflowSync.project_id).in_(ids)))
     }
-    empty = {"runs": 0, "completed": 0, "successes": 0, "failures": 0, "success_rate": None}
+    runs = run_numbers(session, projects, syncs, now)
+    counts = stories.status_counts(session, ids)
     result = []
     for project in projects:
-        sync = syncs.get(project.id)
+        sync, numbers = syncs.get(project.id), runs[str(project.id)]
         result.append(
             {
                 "id": str(project.id),
@@ -84,14 +128,10 @@ def cards(session: Session, projects: list[Project], now: datetime) -> list[dict
                     "state": sync.state.value if sync else "idle",
                     "last_success_at": _iso(sync.last_success_at if sync else None),
                 },
-                "ci": {
-                    "days": CI_DAYS,
-                    **rates.get(project.id, empty),
-                    "sparkline": sparkline(per_day.get(project.id, []), *week),
-                },
-                "dora": {"days": DORA_DAYS, **dora_bands(doras[project.id])},
+                "ci": numbers["ci"],
+                "dora": numbers["dora"],
                 "stories": counts[project.id],
-                "alerts": project_alerts(failing.get(project.id, []), doras[project.id]["branch"], sync),
+                "alerts": project_alerts(numbers["failing"], numbers["branch"], sync),
             }
         )
     return result

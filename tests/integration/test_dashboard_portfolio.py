@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from autodevhub.auth.sessions import identity_of
 from autodevhub.core.db import get_engine
@@ -134,6 +134,34 @@ def test_a_card_against_the_hand_counted_fixture(app_db):
     }
     assert card["stories"]["draft"] == 0 and card["alerts"] == [] and "docs" not in card
     assert card["repo"] == "octo/metrics" and card["sync"] == {"state": "idle", "last_success_at": None}
+
+
+def test_card_run_numbers_are_shared_until_the_runs_or_settings_change(app_db):
+    with Session(get_engine(), expire_on_commit=False) as session:
+        project, _ = load(session)
+        owner = identity_of(session.get(User, project.owner_id))
+
+        def card() -> dict:
+            (found,) = service.project_cards(session, owner, now=NOW)["items"]
+            return found
+
+        assert card()["ci"]["runs"] == 15
+        ci = session.exec(
+            select(Workflow).where(Workflow.project_id == project.id, Workflow.name == "CI")
+        ).one()
+        session.add(finished_run(ci, 98, "success", NOW - timedelta(hours=3)))
+        session.commit()  # stored without marking the project changed: the cached numbers stand
+        assert card()["ci"]["runs"] == 15
+        store.touch(session, project.id)  # what webhooks and syncs do after storing runs
+        session.commit()
+        assert card()["ci"]["runs"] == 16
+        assert card()["dora"]["deployment_frequency"] == "medium"
+        project.settings = {**project.settings, "deploy_workflows": ["no such workflow"]}
+        session.add(project)
+        session.commit()  # the settings are part of the key: no deploy workflow, no DORA band
+        assert {band for key, band in card()["dora"].items() if key != "days"} == {None}
+        later = service.project_cards(session, owner, now=NOW + timedelta(days=400))["items"][0]
+        assert later["ci"]["runs"] == 0  # another moment is another window, never a cached one
 
 
 def seed(count: int) -> User:
